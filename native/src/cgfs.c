@@ -155,8 +155,8 @@ int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel, con
 		else
 			snprintf(path, sizeof(path), "%s", file);
 		r = host->fake->writing(host->fake->ctx, host, h, path, value);
-		if (r < 0)
-			return r;
+		if (r != 0)
+			return r < 0 ? r : 0; /* > 0: the emulation wrote it */
 	}
 	fd = open_file(host, hfd, rel, file, O_WRONLY);
 	if (fd < 0)

@@ -53,11 +53,13 @@ struct lve_host;
  */
 struct lve_fake {
 	void *ctx;
-	/* after mkdir of @rel in hierarchy @h: create the control files */
+	/* after mkdir of @rel in hierarchy @h: create the control files; a
+	 * negative return (after removing the directory) is mkdir's error */
 	int (*made)(void *ctx, const struct lve_host *host, int h, const char *rel);
 	/* before rmdir of @rel: remove them */
 	int (*unmaking)(void *ctx, const struct lve_host *host, int h, const char *rel);
-	/* before each write; a negative return is the write's error */
+	/* before each write; a negative return is the write's error, a
+	 * positive one means the emulation made the write itself */
 	int (*writing)(void *ctx, const struct lve_host *host, int h, const char *rel,
 		       const char *value);
 };

@@ -759,9 +759,10 @@ int lve_host_available(const struct lve_host *host)
 			else
 				rel[0] = '\0';
 		}
-		if (fd < 0)
+		/* EACCES: there, and closed to the caller (the parent is 0711) */
+		if (fd < 0 && fd != -EACCES)
 			ok = 0;
-		else
+		else if (fd >= 0)
 			close(fd);
 	}
 	tree_close(&t);
