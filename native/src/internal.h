@@ -62,6 +62,8 @@ struct lve_fake {
 	 * positive one means the emulation made the write itself */
 	int (*writing)(void *ctx, const struct lve_host *host, int h, const char *rel,
 		       const char *value);
+	/* resolve paths one component at a time, as on kernels without openat2 */
+	int walk_only;
 };
 
 struct lve_hier {

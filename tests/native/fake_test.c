@@ -569,11 +569,12 @@ static void t_read_only_tree(void)
 	rmdir(root);
 }
 
-static void t_symlinks_refused(void)
+static void symlinks_refused(int walk_only)
 {
 	struct fake_tree *ft = new_tree(FAKE_V1, IO_NONE, "/lve");
 	char dir[4096], link[4200], victim[256], buf[64];
 
+	ft->fake.walk_only = walk_only;
 	CHECK_INT(lve_host_create(&ft->host, 22), 0);
 	/* a control file replaced by a symlink to somewhere else */
 	snprintf(victim, sizeof(victim), "%s/victim", ft->root);
@@ -592,6 +593,37 @@ static void t_symlinks_refused(void)
 	REQUIRE(symlink(dir, link) == 0);
 	CHECK(lve_host_create(&ft->host, 23) < 0);
 	CHECK(lve_host_setup(&ft->host, 23, 10, -1) < 0);
+	/* ... and nothing was made through it */
+	{
+		char made[4200];
+		struct stat st;
+
+		snprintf(made, sizeof(made), "%s/cgroup.procs", dir);
+		CHECK(stat(made, &st) < 0);
+	}
+	fake_tree_free(ft);
+}
+
+static void t_symlinks_refused(void)
+{
+	symlinks_refused(0);
+}
+
+static void t_symlinks_refused_walk(void)
+{
+	symlinks_refused(1);
+}
+
+static void t_cpu_values_walk(void)
+{
+	struct fake_tree *ft = new_tree(FAKE_V1, IO_BFQ, "/a/b/lve");
+
+	ft->fake.walk_only = 1;
+	CHECK_INT(lve_host_create(&ft->host, 25), 0);
+	CHECK_INT(lve_host_setup(&ft->host, 25, 20, 300), 0);
+	CHECK_STR(fake_value(ft, LVE_CTRL_CPU, 25, "cpu.cfs_quota_us"), "20000");
+	CHECK_STR(fake_value(ft, LVE_CTRL_IO, 25, "blkio.bfq.weight"), "300");
+	CHECK_INT(lve_host_destroy(&ft->host, 25), 0);
 	fake_tree_free(ft);
 }
 
@@ -636,6 +668,8 @@ static const struct test_case tests[] = {
 	{ "missing hierarchy", t_missing_hierarchy },
 	{ "read-only tree", t_read_only_tree },
 	{ "symlinks refused", t_symlinks_refused },
+	{ "symlinks refused without openat2", t_symlinks_refused_walk },
+	{ "values written without openat2", t_cpu_values_walk },
 	{ "not cgroupfs refused", t_not_cgroupfs_refused },
 };
 

@@ -297,7 +297,7 @@ static inline int fake_tree_init(struct fake_tree *ft, enum fake_layout layout, 
 	snprintf(ft->root, sizeof(ft->root), "/tmp/lve-fake-%d-XXXXXX", (int)fake_suite_pid);
 	if (!mkdtemp(ft->root))
 		return -errno;
-	ft->fake = (struct lve_fake){ ft, fake_made, fake_unmaking, fake_writing };
+	ft->fake = (struct lve_fake){ .ctx = ft, .made = fake_made, .unmaking = fake_unmaking, .writing = fake_writing };
 
 #define MI(...) off += (size_t)snprintf(ft->mountinfo + off, sizeof(ft->mountinfo) - off, __VA_ARGS__)
 	MI("22 1 0:21 / /proc rw,nosuid - proc proc rw\n");

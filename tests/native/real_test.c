@@ -578,7 +578,7 @@ static void t_defaults_belong_to_tree(void)
 	setenv("LIBLVE_CGROUP_PARENT", tree_rel, 1);
 }
 
-#define RACERS 64
+#define RACERS 200 /* the contract says 200; the issue asks for at least 64 */
 
 static void t_race_into_new_lve(void)
 {
@@ -811,7 +811,7 @@ static const struct test_case tests[] = {
 	{ "destroy/setup of a missing LVE is ENOENT", t_missing_lve },
 	{ "defaults seen by another process", t_defaults_seen_by_other_process },
 	{ "defaults belong to their tree", t_defaults_belong_to_tree },
-	{ "64 processes race into a new LVE", t_race_into_new_lve },
+	{ "200 processes race into a new LVE", t_race_into_new_lve },
 	{ "cpu 20 holds a busy loop", t_cpu_limit_holds },
 	{ "no fd leaks", t_no_fd_leaks },
 	{ "kernel refusing mkdir is ENOMEM", t_kernel_refuses_mkdir },
