@@ -1,0 +1,11 @@
+using System.Runtime.InteropServices;
+
+namespace Lve.Interop;
+
+internal static unsafe partial class Liblve
+{
+    // int lve_destroy(uint32_t ve_id);
+    [LibraryImport(Libraries.Liblve)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.AssemblyDirectory)]
+    internal static partial int lve_destroy(uint veId);
+}
