@@ -1,0 +1,114 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.Linq;
+
+namespace LveRun;
+
+/// <summary>What the command line asks lverun to do.</summary>
+public enum CommandLineAction
+{
+    Launch,
+    Help,
+    Version,
+    Error,
+}
+
+/// <summary>
+/// A valid request to run a command: the LVE, the optional user and group,
+/// and where in the arguments the command starts.  Everything from
+/// <see cref="CommandIndex"/> on belongs to the command, untouched.
+/// </summary>
+public sealed record LaunchRequest(uint LveId, string? User, string? Group, int CommandIndex, IReadOnlyList<string> Command);
+
+/// <summary>The outcome of <see cref="CommandLine.Parse"/>.</summary>
+public sealed record ParsedCommandLine(CommandLineAction Action, LaunchRequest? Request = null, LaunchFailure? Error = null);
+
+/// <summary>
+/// lverun [OPTIONS] LVE_ID COMMAND [ARG...], parsed with System.CommandLine.
+///
+/// lverun's own options stand before LVE_ID, and "--" may end them.  The
+/// operands are one argument that captures the remaining tokens: once its
+/// first value (LVE_ID) is seen, every later token is a value whatever it
+/// looks like, so "-h", "--version", "--", "@file" and "" after LVE_ID reach
+/// the command.  Response files and directives are off, so "@x" and "[x]"
+/// are never expanded; the invocation pipeline (and with it the default
+/// exception handler) is never used: lverun only parses.
+/// </summary>
+public static class CommandLine
+{
+    public const string HelpText =
+        """
+        Usage: lverun [OPTION]... LVE_ID COMMAND [ARG]...
+        Run COMMAND with its arguments inside the LVE (lightweight virtual
+        environment) LVE_ID, as the caller or as another user.
+
+          -u, --user=USER    run as USER (a name or a uid), with USER's groups and
+                             HOME, USER and LOGNAME from USER's passwd entry
+          -g, --group=GROUP  run with primary group GROUP (a name or a gid)
+          -h, --help         show this help and exit
+              --version      show the version and exit
+
+        LVE_ID is a number from 1 to 2147483647.  lverun's options stand before
+        LVE_ID, and "--" may end them; everything from COMMAND on reaches the
+        command unchanged.  COMMAND is looked up in PATH unless it contains a '/'.
+
+        Exit status:
+          125  lverun itself failed
+          126  COMMAND was found but could not be run
+          127  COMMAND was not found
+          otherwise the exit status of COMMAND
+
+        """;
+
+    public static ParsedCommandLine Parse(IReadOnlyList<string> args)
+    {
+        var user = new Option<string>("--user", "-u");
+        var group = new Option<string>("--group", "-g");
+        var operands = new Argument<string[]>("LVE_ID COMMAND")
+        {
+            Arity = new ArgumentArity(2, ArgumentArity.OneOrMore.MaximumNumberOfValues),
+            CaptureRemainingTokens = true,
+        };
+        var root = new RootCommand { user, group, operands };
+        root.Directives.Clear();
+        var version = root.Options.OfType<VersionOption>().Single();
+        var configuration = new ParserConfiguration { ResponseFileTokenReplacer = null };
+
+        // The parser refuses more values than its maximum arity; argv can hold
+        // more.  Options come before the operands, so a prefix that reaches the
+        // command tells everything lverun needs; the rest is the command's.
+        int limit = ArgumentArity.OneOrMore.MaximumNumberOfValues;
+        IReadOnlyList<string> parsed = args.Count <= limit ? args : args.Take(limit).ToArray();
+        ParseResult result = root.Parse(parsed, configuration);
+
+        if (result.Action is HelpAction)
+            return new ParsedCommandLine(CommandLineAction.Help);
+        if (result.Errors.Count > 0)
+            return new ParsedCommandLine(CommandLineAction.Error, Error: Usage(result.Errors[0].Message));
+        if (result.GetResult(version) is not null)
+            return new ParsedCommandLine(CommandLineAction.Version);
+
+        string[] values = result.GetValue(operands) ?? [];
+        int idIndex = parsed.Count - values.Length;
+        if (values.Length < 2 || idIndex < 0 || !values.AsSpan().SequenceEqual(parsed.Skip(idIndex).ToArray()))
+            return new ParsedCommandLine(CommandLineAction.Error, Error: Usage("cannot tell LVE_ID and COMMAND apart"));
+
+        string id = values[0];
+        bool afterDoubleDash = idIndex > 0 && parsed[idIndex - 1] == "--";
+        if (id.Length > 1 && id[0] == '-' && !afterDoubleDash)
+            return new ParsedCommandLine(CommandLineAction.Error, Error: Usage("unrecognized option '" + id + "'"));
+        if (!IdNumber.TryParse(id, out uint lveId))
+            return new ParsedCommandLine(CommandLineAction.Error,
+                Error: new LaunchFailure(ExitCode.Failed, "LVE id '" + id + "'",
+                    "not a number from 1 to " + IdNumber.Max.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        int commandIndex = idIndex + 1;
+        var command = new ArraySegment<string>(args as string[] ?? args.ToArray(), commandIndex, args.Count - commandIndex);
+        return new ParsedCommandLine(CommandLineAction.Launch,
+            new LaunchRequest(lveId, result.GetValue(user), result.GetValue(group), commandIndex, command));
+    }
+
+    private static LaunchFailure Usage(string why) => new(ExitCode.Failed, "usage", why + " (see lverun --help)");
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using Lve.Interop;
+
+namespace LveRun;
+
+/// <summary>
+/// Finds the file a command name stands for, as execvp would, but before
+/// anything is entered or dropped, so that "not found" (127) and "cannot
+/// run" (126) never leave a trace in an LVE.
+///
+/// A name with a '/' is taken as given.  Otherwise each absolute directory of
+/// the search path is tried in order; empty and relative entries (which
+/// execvp would take as the working directory) are skipped.  The first
+/// regular file with an execute bit wins.  When none does but something of
+/// that name was seen (a directory, a file without execute bits, or a path
+/// the search could not look into), the result is "cannot run", as execvp
+/// reports EACCES then; otherwise "not found".
+/// </summary>
+public static unsafe class CommandLookup
+{
+    /// <summary>The search path when the environment has no PATH.</summary>
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /// <summary>The file to execve (NUL-terminated bytes), or a <see cref="LaunchFailure"/> of 126 or 127.</summary>
+    public static byte[] Find(ReadOnlySpan<byte> name, ReadOnlySpan<byte> searchPath)
+    {
+        string shown = Encoding.UTF8.GetString(name);
+        if (name.IsEmpty)
+            throw new LaunchFailure(ExitCode.NotFound, "''", "command not found");
+        if (name.IndexOf((byte)'/') >= 0)
+        {
+            byte[] path = Terminated(name);
+            int error = Check(path);
+            if (error == 0)
+                return path;
+            throw new LaunchFailure(error == Errno.ENOENT || error == Errno.ENOTDIR ? ExitCode.NotFound : ExitCode.CannotRun,
+                shown, Errno.Describe(error));
+        }
+
+        int seen = 0;
+        foreach (Range range in Split(searchPath))
+        {
+            ReadOnlySpan<byte> directory = searchPath[range];
+            if (directory.IsEmpty || directory[0] != (byte)'/')
+                continue;
+            byte[] candidate = Join(directory, name);
+            int error = Check(candidate);
+            if (error == 0)
+                return candidate;
+            if (error != Errno.ENOENT && error != Errno.ENOTDIR && error != Errno.ENAMETOOLONG && error != Errno.ELOOP && seen == 0)
+                seen = error;
+        }
+        if (seen != 0)
+            throw new LaunchFailure(ExitCode.CannotRun, shown, Errno.Describe(seen));
+        throw new LaunchFailure(ExitCode.NotFound, shown, "command not found");
+    }
+
+    /// <summary>0 if <paramref name="path"/> is a regular file with an execute bit, else the errno execve would give.</summary>
+    private static int Check(byte[] path)
+    {
+        Statx st;
+        int error;
+        fixed (byte* p = path)
+        {
+            error = Libc.StatxTypeMode(p, out st);
+        }
+        if (error != 0)
+            return error;
+        if (!st.IsRegularFile || !st.AnyExecuteBit)
+            return Errno.EACCES;
+        return 0;
+    }
+
+    private static IEnumerable<Range> Split(ReadOnlySpan<byte> path)
+    {
+        var ranges = new List<Range>();
+        int start = 0;
+        for (int i = 0; i <= path.Length; i++)
+        {
+            if (i == path.Length || path[i] == (byte)':')
+            {
+                ranges.Add(new Range(start, i));
+                start = i + 1;
+            }
+        }
+        return ranges;
+    }
+
+    private static byte[] Join(ReadOnlySpan<byte> directory, ReadOnlySpan<byte> name)
+    {
+        bool slash = directory[^1] == (byte)'/';
+        byte[] path = new byte[directory.Length + (slash ? 0 : 1) + name.Length + 1];
+        directory.CopyTo(path);
+        int at = directory.Length;
+        if (!slash)
+            path[at++] = (byte)'/';
+        name.CopyTo(path.AsSpan(at));
+        return path;
+    }
+
+    private static byte[] Terminated(ReadOnlySpan<byte> text)
+    {
+        byte[] bytes = new byte[text.Length + 1];
+        text.CopyTo(bytes);
+        return bytes;
+    }
+}

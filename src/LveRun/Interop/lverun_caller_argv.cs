@@ -1,0 +1,10 @@
+using System.Runtime.InteropServices;
+
+namespace LveRun;
+
+internal static unsafe partial class CallerNative
+{
+    // char **lverun_caller_argv(void);
+    [LibraryImport(Library)]
+    internal static partial byte** lverun_caller_argv();
+}

@@ -1,0 +1,109 @@
+using System;
+using System.Text;
+using Lve.Interop;
+using Syscall = Mono.Unix.Native.Syscall;
+
+namespace LveRun;
+
+/// <summary>
+/// The launch, in the order the kernel and the security rules need:
+///
+///  1. parse and validate everything (options, LVE id, user, group);
+///  2. find the command;
+///  3. build its environment;
+///  4. initialise a liblve instance and enter the LVE;
+///  5. drop privileges and prove it;
+///  6. execve.
+///
+/// Nothing before step 4 changes any state, so a refusal there leaves no
+/// trace.  After step 4 every failure leaves the LVE again while lverun
+/// still can, which needs euid 0: a failing setgroups, setresgid or
+/// setresuid leaves euid 0.  Once the drop to another user has succeeded
+/// there is no way back to root, by design, so a failed proof or a failed
+/// execve cannot leave; the process exits at once instead, which takes it
+/// out of the LVE all the same.
+/// </summary>
+internal static unsafe class Launcher
+{
+    internal static int Run(string[] args)
+    {
+        CallerState caller = CallerState.Capture(args);
+        ParsedCommandLine parsed = CommandLine.Parse(args);
+        switch (parsed.Action)
+        {
+            case CommandLineAction.Help:
+                Stdio.Out(CommandLine.HelpText);
+                return ExitCode.Success;
+            case CommandLineAction.Version:
+                Stdio.Out("lverun " + BuildInfo.Version + "\n");
+                return ExitCode.Success;
+            case CommandLineAction.Error:
+                throw parsed.Error!;
+        }
+        LaunchRequest request = parsed.Request!;
+        int commandArg = request.CommandIndex + 1; // argv[0] is lverun itself
+        caller.RequireUtf8(args, request.CommandIndex);
+
+        TargetIdentity target = TargetIdentity.Resolve(request.User, request.Group);
+        TargetEnvironment environment = TargetEnvironment.Build(caller.Environment(), target);
+        byte[]? searchPath = environment.Get("PATH");
+        byte[] path = CommandLookup.Find(caller.Argument(commandArg),
+            searchPath ?? Encoding.ASCII.GetBytes(CommandLookup.DefaultPath));
+        byte** envp = environment.ToNative();
+        byte** argv = caller.ArgvFrom(commandArg);
+
+        using var lve = new LveInstance();
+        LveCookie cookie;
+        try
+        {
+            cookie = lve.Enter(request.LveId);
+        }
+        catch (NativeCallException e)
+        {
+            throw LaunchFailure.From(e);
+        }
+
+        try
+        {
+            PrivilegeDrop.Apply(target);
+            PrivilegeDrop.Verify(target);
+        }
+        catch (NativeCallException e)
+        {
+            LeaveIfPrivileged(lve, cookie);
+            throw LaunchFailure.From(e);
+        }
+        catch
+        {
+            LeaveIfPrivileged(lve, cookie);
+            throw;
+        }
+
+        int error;
+        fixed (byte* file = path)
+        {
+            error = Libc.Execve(file, argv, envp);
+        }
+        LeaveIfPrivileged(lve, cookie);
+        throw new LaunchFailure(error == Errno.ENOENT ? ExitCode.NotFound : ExitCode.CannotRun,
+            "execve(" + Encoding.UTF8.GetString(path.AsSpan(0, path.Length - 1)) + ")", Errno.Describe(error));
+    }
+
+    /// <summary>
+    /// lve_leave, if this process still may (euid 0).  Its own failure is not
+    /// reported: the failure that brought lverun here is, and lverun exits
+    /// right after, which ends its membership anyway.
+    /// </summary>
+    private static void LeaveIfPrivileged(LveInstance lve, LveCookie cookie)
+    {
+        if (Syscall.geteuid() != 0)
+            return;
+        try
+        {
+            lve.Leave(cookie);
+        }
+        catch (NativeCallException)
+        {
+        }
+    }
+}

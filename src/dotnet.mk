@@ -1,0 +1,73 @@
+# src/dotnet.mk - lverun (NativeAOT, src/LveRun + src/Lve.Interop), its
+# managed tests (tests/managed), the demo and the bench.  Included by the
+# top-level Makefile.
+#
+#   make [BUILD=dir] lverun   $(BUILD)/lverun, linked against $(BUILD)/liblve.a;
+#                             each BUILD keeps its own dotnet obj/bin/publish
+#                             directories, so variants build side by side:
+#                             make BUILD=build/test-setuid LIBLVE_DEFAULT_PARENT=t/lve \
+#                                  LVERUN_CONF=/tmp/x/lverun.conf lverun
+#   make test-managed         the xunit tests (root and cgroups for most)
+#   make demo                 build everything and show lverun at work
+#   make bench                bench/lverun-bench
+
+DOTNET ?= dotnet
+DOTNET_ARCH := $(shell uname -m)
+DOTNET_RID ?= linux-$(if $(filter aarch64 arm64,$(DOTNET_ARCH)),arm64,x64)
+# No MSBuild node or compiler server outlives the build.
+DOTNET_FLAGS := --nologo --disable-build-servers -v:q -clp:NoSummary \
+	-p:LveBuildDir=$(abspath $(BUILD))/ -p:LverunConf=$(LVERUN_CONF)
+
+LVERUN_DOTNET := $(BUILD)/dotnet
+LVERUN_SRCS := $(shell find src/LveRun src/Lve.Interop -type f \
+	\( -name '*.cs' -o -name '*.csproj' -o -name '*.c' \) -not -path '*/obj/*' -not -path '*/bin/*') \
+	src/Directory.Build.props VERSION
+
+ALL_TARGETS += $(BUILD)/lverun
+TEST_TARGETS += test-managed
+# strace: the tests inject syscall failures and watch what lverun opens.
+APT_PACKAGES += strace
+
+.PHONY: lverun test-managed bench
+
+lverun: $(BUILD)/lverun
+
+# Build-time settings of lverun, rewritten only when they change (as
+# config.h is for liblve), so that switching LVERUN_CONF relinks lverun.
+$(LVERUN_DOTNET)/settings: FORCE
+	@mkdir -p $(@D)
+	@case '$(LVERUN_CONF)' in /*) ;; *) echo "LVERUN_CONF must be an absolute path" >&2; exit 1;; esac
+	@printf 'LVERUN_CONF=%s\nDOTNET_RID=%s\n' '$(LVERUN_CONF)' '$(DOTNET_RID)' > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+# The code that runs before the .NET runtime (see the file's comment).
+$(LVERUN_DOTNET)/native/caller.o: src/LveRun/native/caller.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -fPIC -fstack-protector-strong \
+	  -D_FORTIFY_SOURCE=2 -c $< -o $@
+
+# Only the binary goes into $(BUILD): the symbols (lverun.dbg) stay in the
+# publish directory, and nothing else the runtime could load lies beside it.
+$(BUILD)/lverun: $(LVERUN_SRCS) $(BUILD)/liblve.a $(LVERUN_DOTNET)/native/caller.o $(LVERUN_DOTNET)/settings
+	$(DOTNET) publish src/LveRun/LveRun.csproj -c Release -r $(DOTNET_RID) $(DOTNET_FLAGS) \
+	  -o $(LVERUN_DOTNET)/publish
+	install -m 0755 $(LVERUN_DOTNET)/publish/lverun $@
+
+# A small C program over liblve.a for the demo and the bench: it sets an
+# LVE's limits (lverun cannot), burns CPU, and removes the LVE trees.
+$(BUILD)/lvedemo: bench/lvedemo.c native/include/lve-ctl.h $(BUILD)/liblve.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -Inative/include $< \
+	  $(BUILD)/liblve.a $(LDFLAGS) -o $@
+
+# The tests load $(BUILD)/liblve.so.0 (as liblve.so, beside the test
+# assembly) and run $(BUILD)/lverun.
+test-managed: $(BUILD)/lverun $(BUILD)/liblve.so.0
+	LVERUN_BINARY=$(abspath $(BUILD))/lverun \
+	  $(DOTNET) test tests/managed/Lve.Tests/Lve.Tests.csproj $(DOTNET_FLAGS) \
+	  --logger 'console;verbosity=normal'
+
+demo: build-all $(BUILD)/lvedemo
+	@BUILD=$(BUILD) bench/lverun-demo
+
+bench: build-all $(BUILD)/lvedemo
+	@BUILD=$(BUILD) bench/lverun-bench
