@@ -90,12 +90,11 @@ public static class CommandLine
         if (result.GetResult(version) is not null)
             return new ParsedCommandLine(CommandLineAction.Version);
 
-        string[] values = result.GetValue(operands) ?? [];
-        int idIndex = parsed.Count - values.Length;
-        if (values.Length < 2 || idIndex < 0 || !values.AsSpan().SequenceEqual(parsed.Skip(idIndex).ToArray()))
+        int idIndex = OperandStart(parsed, result, operands);
+        if (idIndex < 0 || idIndex + 1 >= args.Count)
             return new ParsedCommandLine(CommandLineAction.Error, Error: Usage("cannot tell LVE_ID and COMMAND apart"));
 
-        string id = values[0];
+        string id = args[idIndex];
         bool afterDoubleDash = idIndex > 0 && parsed[idIndex - 1] == "--";
         if (id.Length > 1 && id[0] == '-' && !afterDoubleDash)
             return new ParsedCommandLine(CommandLineAction.Error, Error: Usage("unrecognized option '" + id + "'"));
@@ -108,6 +107,48 @@ public static class CommandLine
         var command = new ArraySegment<string>(args as string[] ?? args.ToArray(), commandIndex, args.Count - commandIndex);
         return new ParsedCommandLine(CommandLineAction.Launch,
             new LaunchRequest(lveId, result.GetValue(user), result.GetValue(group), commandIndex, command));
+    }
+
+    /// <summary>
+    /// Where LVE_ID stands in the arguments as given.  The tokenizer splits
+    /// "--user=x", "-u:x" and "-ux" into two tokens, even after the operands
+    /// have begun (so the captured values are not always the arguments as
+    /// given, and lverun never uses them: the command's arguments are taken
+    /// from argv by index).  Walk the arguments and the tokens side by side,
+    /// each argument being one token or an option token and its value run
+    /// together, up to the operands' first token.  -1 if they do not line up.
+    /// </summary>
+    private static int OperandStart(IReadOnlyList<string> args, ParseResult result, Argument operands)
+    {
+        IReadOnlyList<System.CommandLine.Parsing.Token> tokens = result.Tokens;
+        var operandTokens = result.GetResult(operands)?.Tokens;
+        if (operandTokens is not { Count: > 0 })
+            return -1;
+        int first = -1;
+        for (int i = 0; i < tokens.Count && first < 0; i++)
+            if (ReferenceEquals(tokens[i], operandTokens[0]))
+                first = i;
+        int t = 0;
+        for (int a = 0; a < args.Count; a++)
+        {
+            if (t == first)
+                return args[a] == tokens[t].Value ? a : -1;
+            if (t >= tokens.Count)
+                return -1;
+            if (args[a] == tokens[t].Value)
+            {
+                t++;
+                continue;
+            }
+            bool joined = tokens[t].Type == System.CommandLine.Parsing.TokenType.Option && t + 1 < tokens.Count && t + 1 != first &&
+                (args[a] == tokens[t].Value + "=" + tokens[t + 1].Value ||
+                 args[a] == tokens[t].Value + ":" + tokens[t + 1].Value ||
+                 args[a] == tokens[t].Value + tokens[t + 1].Value);
+            if (!joined)
+                return -1;
+            t += 2;
+        }
+        return -1;
     }
 
     private static LaunchFailure Usage(string why) => new(ExitCode.Failed, "usage", why + " (see lverun --help)");
