@@ -1,0 +1,2 @@
+// lverun and liblve are Linux programs; so are their tests.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]

@@ -1,0 +1,173 @@
+using System.Linq;
+using FluentAssertions;
+using LveRun;
+using Xunit;
+
+namespace Lve.Tests;
+
+/// <summary>lverun's command line: the operands, pass-through, and what is refused.</summary>
+public class CommandLineTests
+{
+    private static LaunchRequest Launch(params string[] args)
+    {
+        ParsedCommandLine parsed = CommandLine.Parse(args);
+        parsed.Error.Should().BeNull();
+        parsed.Action.Should().Be(CommandLineAction.Launch);
+        LaunchRequest request = parsed.Request!;
+        // the command is the tail of args, as given
+        request.Command.Should().Equal(args.Skip(request.CommandIndex));
+        return request;
+    }
+
+    public static TheoryData<string[], uint, string[]> PassThrough => new()
+    {
+        { ["1001", "printf", "%s|", "-h", "--help", "--", "@x"], 1001, ["printf", "%s|", "-h", "--help", "--", "@x"] },
+        { ["1001", "cmd", "--version"], 1001, ["cmd", "--version"] },
+        { ["1001", "cmd", "-u", "root", "-g", "root"], 1001, ["cmd", "-u", "root", "-g", "root"] },
+        { ["1001", "cmd", "--user=root"], 1001, ["cmd", "--user=root"] },
+        { ["1001", "cmd", "-u:x", "-unobody", "-gx", "--group:y", "-abc"], 1001, ["cmd", "-u:x", "-unobody", "-gx", "--group:y", "-abc"] },
+        { ["1001", "--user=root", "x"], 1001, ["--user=root", "x"] },
+        { ["1001", "cmd", "", " ", " a  b ", ""], 1001, ["cmd", "", " ", " a  b ", ""] },
+        { ["1001", "cmd", "@file", "@", "[diagram]", "[suggest]"], 1001, ["cmd", "@file", "@", "[diagram]", "[suggest]"] },
+        { ["1001", "cmd", "-?", "-", "--", "---"], 1001, ["cmd", "-?", "-", "--", "---"] },
+        { ["1001", "-h"], 1001, ["-h"] },
+        { ["1001", "--help", "x"], 1001, ["--help", "x"] },
+        { ["1001", "--"], 1001, ["--"] },
+        { ["1001", "@x"], 1001, ["@x"] },
+        { ["1001", ""], 1001, [""] },
+        { ["1001", "1002"], 1001, ["1002"] },
+        { ["--", "1001", "cmd"], 1001, ["cmd"] },
+        { ["--", "1001", "--", "cmd"], 1001, ["--", "cmd"] },
+        { ["2147483647", "x", "\n", "\t", "é", "日本"], 2147483647, ["x", "\n", "\t", "é", "日本"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(PassThrough))]
+    public void Everything_from_COMMAND_on_is_passed_verbatim(string[] args, uint lveId, string[] command)
+    {
+        LaunchRequest request = Launch(args);
+        request.LveId.Should().Be(lveId);
+        request.User.Should().BeNull();
+        request.Group.Should().BeNull();
+        request.Command.Should().Equal(command);
+    }
+
+    public static TheoryData<string[], string?, string?, string[]> Options => new()
+    {
+        { ["-u", "nobody", "1001", "id"], "nobody", null, ["id"] },
+        { ["--user", "nobody", "1001", "id"], "nobody", null, ["id"] },
+        { ["--user=nobody", "1001", "id"], "nobody", null, ["id"] },
+        { ["--user:nobody", "1001", "id"], "nobody", null, ["id"] },
+        { ["-u=nobody", "1001", "id"], "nobody", null, ["id"] },
+        { ["-unobody", "1001", "id", "--user=x"], "nobody", null, ["id", "--user=x"] },
+        { ["-u", "nobody", "--group=nogroup", "--", "1001", "id", "--group=x"], "nobody", "nogroup", ["id", "--group=x"] },
+        { ["-u", "1002", "1001", "id"], "1002", null, ["id"] },
+        { ["-g", "nogroup", "1001", "id"], null, "nogroup", ["id"] },
+        { ["--group=65534", "1001", "id"], null, "65534", ["id"] },
+        { ["-u", "nobody", "-g", "nogroup", "--", "1001", "id", "-u", "x"], "nobody", "nogroup", ["id", "-u", "x"] },
+        { ["-g", "nogroup", "-u", "1000", "1001", "-u"], "1000", "nogroup", ["-u"] },
+        { ["-u", "", "1001", "id"], "", null, ["id"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Options))]
+    public void Options_stand_before_LVE_ID(string[] args, string? user, string? group, string[] command)
+    {
+        LaunchRequest request = Launch(args);
+        request.LveId.Should().Be(1001);
+        request.User.Should().Be(user);
+        request.Group.Should().Be(group);
+        request.Command.Should().Equal(command);
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("+5")]
+    [InlineData(" 5")]
+    [InlineData("5 ")]
+    [InlineData("05")]
+    [InlineData("4294967295")]
+    [InlineData("4294967296")]
+    [InlineData("2147483648")]
+    [InlineData("99999999999")]
+    [InlineData("")]
+    [InlineData("１２")]
+    [InlineData("1e3")]
+    [InlineData("0x1")]
+    [InlineData("abc")]
+    [InlineData("1001\n")]
+    [InlineData("[diagram]")]
+    [InlineData("@ids")]
+    public void Bad_LVE_ids_exit_125(string id)
+    {
+        foreach (string[] args in new[] { new[] { id, "true" }, new[] { "--", id, "true" }, new[] { "-u", "nobody", id, "true" } })
+        {
+            ParsedCommandLine parsed = CommandLine.Parse(args);
+            parsed.Action.Should().Be(CommandLineAction.Error, "LVE id '{0}' in {1}", id, string.Join(' ', args));
+            parsed.Error!.ExitCode.Should().Be(ExitCode.Failed);
+        }
+    }
+
+    [Fact]
+    public void A_bad_LVE_id_is_named_in_the_message()
+    {
+        ParsedCommandLine parsed = CommandLine.Parse(["05", "true"]);
+        parsed.Error!.Message.Should().Be("LVE id '05': not a number from 1 to 2147483647");
+    }
+
+    public static TheoryData<string[]> UsageErrors => new()
+    {
+        new string[0],
+        new[] { "1001" },
+        new[] { "-u" },
+        new[] { "-u", "nobody" },
+        new[] { "-u", "nobody", "1001" },
+        new[] { "-x", "1001", "true" },
+        new[] { "--frobnicate", "1001", "true" },
+        new[] { "-u", "a", "-u", "b", "1001", "true" },
+        new[] { "--version", "1001", "true" },
+        new[] { "--" },
+        new[] { "--", "1001" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UsageErrors))]
+    public void Usage_errors_exit_125(string[] args)
+    {
+        ParsedCommandLine parsed = CommandLine.Parse(args);
+        parsed.Action.Should().Be(CommandLineAction.Error);
+        parsed.Error!.ExitCode.Should().Be(ExitCode.Failed);
+        parsed.Error.Message.Should().NotContain("\n");
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    [InlineData("-?")]
+    public void Help(string option)
+    {
+        CommandLine.Parse([option]).Action.Should().Be(CommandLineAction.Help);
+        CommandLine.Parse([option, "1001", "true"]).Action.Should().Be(CommandLineAction.Help);
+        CommandLine.Parse(["-u", "x", option]).Action.Should().Be(CommandLineAction.Help);
+    }
+
+    [Fact]
+    public void Help_text_shows_the_synopsis() =>
+        CommandLine.HelpText.Should().StartWith("Usage: lverun [OPTION]... LVE_ID COMMAND [ARG]...\n");
+
+    [Fact]
+    public void Version() => CommandLine.Parse(["--version"]).Action.Should().Be(CommandLineAction.Version);
+
+    [Fact]
+    public void More_arguments_than_the_parser_takes_still_reach_the_command()
+    {
+        // System.CommandLine caps an argument at 100000 values; argv can hold more.
+        string[] args = ["-u", "nobody", "1001", "echo", .. Enumerable.Range(0, 150_000).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        LaunchRequest request = Launch(args);
+        request.User.Should().Be("nobody");
+        request.CommandIndex.Should().Be(3);
+        request.Command.Count.Should().Be(150_001);
+        request.Command[^1].Should().Be("149999");
+    }
+}

@@ -1,0 +1,345 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using FluentAssertions;
+using Lve.Interop;
+using Lve.Tests.Support;
+using Xunit;
+
+namespace Lve.Tests;
+
+/// <summary>
+/// The published binary ($(BUILD)/lverun), run as root for real, its LVEs
+/// beneath the test's own cgroups.
+/// </summary>
+[Collection(CgroupCollection.Name)]
+public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
+{
+    private static readonly string[] Controllers = ["cpu", "cpuacct", "blkio", "memory", "pids"];
+
+    private readonly string scratch = Directory.CreateTempSubdirectory("lverun-test-").FullName;
+
+    public void Dispose() => Directory.Delete(scratch, recursive: true);
+
+    private ProcessResult Lverun(params string[] args) => LverunProcess.Run(cgroups, args);
+
+    private static string Id(uint id) => id.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The pids in LVE <paramref name="id"/>'s cgroup.procs, in every hierarchy it uses.</summary>
+    private string[] ProcsInLve(uint id) =>
+        Controllers.Select(c => Path.Combine(TestCgroups.Directory(c, cgroups.LveCgroup(c, id)), "cgroup.procs"))
+            .Where(File.Exists)
+            .SelectMany(File.ReadAllLines)
+            .ToArray();
+
+    [BinaryFact]
+    public void The_command_lands_in_the_LVE_in_every_hierarchy()
+    {
+        uint id = cgroups.Use(4001);
+        ProcessResult r = Lverun(Id(id), "cat", "/proc/self/cgroup");
+        r.ExitCode.Should().Be(0, r.Stderr);
+        r.Stderr.Should().BeEmpty();
+        var seen = TestCgroupsFrom(r.Stdout);
+        foreach (string controller in Controllers)
+            seen[controller].Should().Be(cgroups.LveCgroup(controller, id), controller);
+        ProcsInLve(id).Should().BeEmpty("the command has exited");
+    }
+
+    private static Dictionary<string, string> TestCgroupsFrom(string procCgroup)
+    {
+        string file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, procCgroup);
+            return TestCgroups.OwnCgroups(file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [BinaryFact]
+    public void The_issue_s_example_prints_its_arguments_verbatim()
+    {
+        ProcessResult r = Lverun(Id(cgroups.Use(4002)), "printf", "%s|", "-h", "--help", "--", "@x");
+        r.ExitCode.Should().Be(0, r.Stderr);
+        r.Stdout.Should().Be("-h|--help|--|@x|");
+    }
+
+    [BinaryFact]
+    public void Arguments_arrive_verbatim()
+    {
+        string[] args = ["-h", "--help", "--version", "--", "@x", "@/etc/passwd", "", " ", " a  b ", "-u", "root",
+            "[diagram]", "new\nline", "tab\t", "\u00e9\u65e5", "'\"$HOME`", "*", "-"];
+        ProcessResult r = Lverun([Id(cgroups.Use(4002)), "printf", "[%s]\\n", .. args]);
+        r.ExitCode.Should().Be(0, r.Stderr);
+        r.Stdout.Should().Be(string.Concat(args.Select(a => "[" + a + "]\n")));
+    }
+
+    [BinaryFact]
+    public void Bytes_that_are_not_UTF_8_arrive_as_they_were_given()
+    {
+        // .NET would decode such an argument to U+FFFD; lverun passes the caller's own bytes.
+        ProcessResult r = LverunProcess.Start("/bin/sh",
+            ["-c", "\"$0\" \"$1\" printf %s \"$(printf 'a\\377\\376b')\" | od -An -tx1", LverunProcess.Binary, Id(cgroups.Use(4002))],
+            new Dictionary<string, string?> { ["LIBLVE_CGROUP_PARENT"] = cgroups.Parent });
+        r.ExitCode.Should().Be(0, r.Stderr);
+        r.Stdout.Trim().Should().Be("61 ff fe 62");
+    }
+
+    private static Dictionary<string, string> StatusOf(string status) =>
+        status.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(':', 2))
+            .Where(kv => kv.Length == 2)
+            .ToDictionary(kv => kv[0], kv => Regex.Replace(kv[1].Trim(), @"\s+", " "));
+
+    [BinaryFact]
+    public void As_nobody_only_nobody_s_ids_groups_and_no_capabilities()
+    {
+        PasswdEntry nobody = Libc.GetPasswdByName("nobody")!;
+        string uid = Id(nobody.Uid), gid = Id(nobody.Gid);
+        string groups = string.Join(' ', Libc.GetGroupList(nobody.Name, nobody.Gid).Order().Select(Id));
+        ProcessResult r = Lverun("--user", "nobody", Id(cgroups.Use(4003)), "cat", "/proc/self/status");
+        r.ExitCode.Should().Be(0, r.Stderr);
+        var status = StatusOf(r.Stdout);
+        status["Uid"].Should().Be($"{uid} {uid} {uid} {uid}");
+        status["Gid"].Should().Be($"{gid} {gid} {gid} {gid}");
+        status["Groups"].Should().Be(groups);
+        foreach (string set in new[] { "CapInh", "CapPrm", "CapEff", "CapAmb" })
+            status[set].Should().Be("0000000000000000", set);
+        status["NoNewPrivs"].Should().Be("0", "setuid programs the command runs must keep working");
+    }
+
+    [BinaryFact]
+    public void A_group_option_sets_the_primary_group()
+    {
+        uint daemon = Libc.GetGroupByName("daemon")!.Gid;
+        ProcessResult r = Lverun("-u", "nobody", "-g", "daemon", Id(cgroups.Use(4003)), "cat", "/proc/self/status");
+        r.ExitCode.Should().Be(0, r.Stderr);
+        var status = StatusOf(r.Stdout);
+        status["Gid"].Should().Be(string.Join(' ', Enumerable.Repeat(Id(daemon), 4)));
+        status["Groups"].Split(' ').Should().Contain(Id(daemon));
+    }
+
+    [BinaryFact]
+    public void Without_user_the_caller_s_ids_and_groups()
+    {
+        ProcessResult r = Lverun(Id(cgroups.Use(4003)), "cat", "/proc/self/status");
+        r.ExitCode.Should().Be(0, r.Stderr);
+        var mine = StatusOf(File.ReadAllText("/proc/self/status"));
+        var status = StatusOf(r.Stdout);
+        foreach (string key in new[] { "Uid", "Gid", "Groups", "CapEff" })
+            status[key].Should().Be(mine[key], key);
+    }
+
+    [BinaryFact]
+    public void As_nobody_HOME_USER_LOGNAME_from_passwd_and_the_rest_of_the_environment_kept()
+    {
+        PasswdEntry nobody = Libc.GetPasswdByName("nobody")!;
+        ProcessResult r = LverunProcess.Start(LverunProcess.Binary, ["-u", "nobody", Id(cgroups.Use(4003)), "env"],
+            new Dictionary<string, string?>
+            {
+                ["LIBLVE_CGROUP_PARENT"] = cgroups.Parent,
+                ["HOME"] = "/root",
+                ["USER"] = "root",
+                ["LOGNAME"] = "root",
+                ["LVERUN_TEST_KEEP"] = "a b=c",
+            });
+        r.ExitCode.Should().Be(0, r.Stderr);
+        string[] env = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        env.Should().Contain("HOME=" + System.Text.Encoding.UTF8.GetString(nobody.Dir));
+        env.Should().Contain(["USER=nobody", "LOGNAME=nobody", "LVERUN_TEST_KEEP=a b=c"]);
+        env.Should().NotContain(["HOME=/root", "USER=root", "LOGNAME=root"]);
+    }
+
+    public static TheoryData<string[], int, string> Statuses => new()
+    {
+        { ["0", "true"], 125, "lverun: LVE id '0': not a number from 1 to 2147483647" },
+        { ["4294967295", "true"], 125, "lverun: LVE id '4294967295': not a number from 1 to 2147483647" },
+        { ["2147483648", "true"], 125, "lverun: LVE id '2147483648': not a number from 1 to 2147483647" },
+        { [" 5", "true"], 125, "lverun: LVE id ' 5': not a number from 1 to 2147483647" },
+        { [], 125, "lverun: usage: " },
+        { ["--bogus", "4005", "true"], 125, "lverun: usage: unrecognized option '--bogus'" },
+        { ["-u", "no-such-user-lverun", "4005", "true"], 125, "lverun: user 'no-such-user-lverun': no such user" },
+        { ["-g", "no-such-group-lverun", "4005", "true"], 125, "lverun: group 'no-such-group-lverun': no such group" },
+        { ["4005", "no-such-command-lverun"], 127, "lverun: no-such-command-lverun: command not found" },
+        { ["4005", "/nonexistent/lverun"], 127, "lverun: /nonexistent/lverun: No such file or directory" },
+        { ["4005", ""], 127, "lverun: '': command not found" },
+        { ["4005", "/etc/passwd"], 126, "lverun: /etc/passwd: Permission denied" },
+        { ["4005", "/"], 126, "lverun: /: Permission denied" },
+        { ["4005", "sh", "-c", "exit 42"], 42, "" },
+        { ["4005", "sh", "-c", "echo oops >&2; exit 3"], 3, "oops" },
+        { ["4005", "false"], 1, "" },
+        { ["4005", "true"], 0, "" },
+        { ["4005", "sh", "-c", "kill -TERM $$"], 128 + 15, "" },
+    };
+
+    [BinaryTheory]
+    [MemberData(nameof(Statuses))]
+    public void Exit_statuses(string[] args, int status, string stderr)
+    {
+        cgroups.Use(4005);
+        ProcessResult r = Lverun(args);
+        r.ExitCode.Should().Be(status, r.Stderr);
+        if (stderr.Length == 0)
+        {
+            r.Stderr.Should().BeEmpty();
+            return;
+        }
+        r.StderrLines.Should().ContainSingle("an error is exactly one line").Which.Should().StartWith(stderr);
+        r.Stdout.Should().BeEmpty();
+    }
+
+    [BinaryFact]
+    public void Nothing_is_entered_or_created_when_the_command_cannot_be_found_or_run()
+    {
+        uint id = cgroups.Use(4006);
+        Lverun(Id(id), "no-such-command-lverun").ExitCode.Should().Be(127);
+        Lverun(Id(id), "/etc/passwd").ExitCode.Should().Be(126);
+        Lverun("-u", "no-such-user-lverun", Id(id), "true").ExitCode.Should().Be(125);
+        Directory.Exists(TestCgroups.Directory("cpu", cgroups.LveCgroup("cpu", id))).Should().BeFalse();
+    }
+
+    [BinaryFact]
+    public void Version_and_help()
+    {
+        string version = File.ReadAllText(Path.Combine(RepoRoot(), "VERSION")).Trim();
+        ProcessResult r = Lverun("--version");
+        r.ExitCode.Should().Be(0);
+        r.Stdout.Should().Be("lverun " + version + "\n");
+        r = Lverun("--help");
+        r.ExitCode.Should().Be(0);
+        r.Stdout.Should().Be(LveRun.CommandLine.HelpText);
+    }
+
+    private static string RepoRoot() => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../.."));
+
+    [BinaryFact]
+    public void Links_only_libc_libm_and_the_loader()
+    {
+        ProcessResult r = LverunProcess.Start("/usr/bin/ldd", [LverunProcess.Binary]);
+        r.ExitCode.Should().Be(0, r.Stderr);
+        string[] libraries = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Trim().Split(' ')[0])
+            .ToArray();
+        libraries.Should().OnlyContain(l => l == "linux-vdso.so.1" || l == "libc.so.6" || l == "libm.so.6" || l.StartsWith("/lib", StringComparison.Ordinal) && l.Contains("ld-linux"));
+    }
+
+    /// <summary>Every file lverun opens, from exec to the command's exec, from strace -f.</summary>
+    [StraceFact]
+    public void Opens_no_ICU_no_crypto_and_no_library_outside_the_system_directories()
+    {
+        string trace = Path.Combine(scratch, "trace");
+        ProcessResult r = LverunProcess.Start("/usr/bin/strace",
+            ["-f", "-qq", "-o", trace, "-e", "trace=open,openat,openat2", LverunProcess.Binary, Id(cgroups.Use(4007)), "true"],
+            new Dictionary<string, string?> { ["LIBLVE_CGROUP_PARENT"] = cgroups.Parent });
+        r.ExitCode.Should().Be(0, r.Stderr);
+        string[] opened = File.ReadAllLines(trace)
+            .Select(line => OpenedPath().Match(line))
+            .Where(m => m.Success) // attempts that failed count too: a probe is a probe
+            .Select(m => m.Groups[1].Value)
+            .ToArray();
+        opened.Should().NotBeEmpty();
+        opened.Should().NotContain(p => p.Contains("icu", StringComparison.OrdinalIgnoreCase) ||
+            p.Contains("libssl", StringComparison.Ordinal) || p.Contains("libcrypto", StringComparison.Ordinal));
+        opened.Where(p => p.Contains(".so", StringComparison.Ordinal))
+            .Should().OnlyContain(p => p.StartsWith("/lib/", StringComparison.Ordinal) || p.StartsWith("/usr/lib/", StringComparison.Ordinal) ||
+                p == "/etc/ld.so.cache" || p.StartsWith("/lib64/", StringComparison.Ordinal));
+        opened.Should().NotContain(p => p.StartsWith(Path.GetDirectoryName(LverunProcess.Binary)!, StringComparison.Ordinal),
+            "nothing beside the binary is loaded");
+    }
+
+    [GeneratedRegex("open(?:at2?)?\\((?:AT_FDCWD, |\\d+, )?\"([^\"]*)\"")]
+    private static partial Regex OpenedPath();
+
+    /// <summary>
+    /// A failure after lve_enter, while lverun is still root: strace makes
+    /// the kernel fail setgroups (fault injection; nothing in lverun knows).
+    /// lverun must move back to its own cgroups (lve_leave), say so in one
+    /// line and exit 125.
+    /// </summary>
+    [StraceFact]
+    public void The_LVE_is_left_when_the_privilege_drop_fails()
+    {
+        uint id = cgroups.Use(4008);
+        string trace = Path.Combine(scratch, "trace");
+        ProcessResult r = LverunProcess.Start("/usr/bin/strace",
+            ["-f", "-qq", "-y", "-o", trace, "-e", "trace=setgroups,write", "-e", "inject=setgroups:error=EPERM",
+                LverunProcess.Binary, "-u", "nobody", Id(id), "true"],
+            new Dictionary<string, string?> { ["LIBLVE_CGROUP_PARENT"] = cgroups.Parent });
+        r.ExitCode.Should().Be(125);
+        r.StderrLines.Should().ContainSingle().Which.Should().MatchRegex(@"^lverun: setgroups\([0-9,]+\): Operation not permitted$");
+
+        MovesAround(File.ReadAllLines(trace), "setgroups(", id);
+        ProcsInLve(id).Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// A failed execve while the target is root (the caller's own identity):
+    /// lverun can and does leave.
+    /// </summary>
+    [StraceFact]
+    public void The_LVE_is_left_when_execve_fails_for_a_root_target()
+    {
+        uint id = cgroups.Use(4009);
+        string garbage = Path.Combine(scratch, "garbage");
+        File.WriteAllBytes(garbage, [1, 2, 3, 4]);
+        File.SetUnixFileMode(garbage, (UnixFileMode)0x1ed); // 0755: passes the lookup, fails execve
+        string trace = Path.Combine(scratch, "trace");
+        ProcessResult r = LverunProcess.Start("/usr/bin/strace",
+            ["-f", "-qq", "-y", "-o", trace, "-e", "trace=execve,write", LverunProcess.Binary, Id(id), garbage],
+            new Dictionary<string, string?> { ["LIBLVE_CGROUP_PARENT"] = cgroups.Parent });
+        r.ExitCode.Should().Be(126);
+        r.StderrLines.Should().ContainSingle().Which.Should().Be($"lverun: execve({garbage}): Exec format error");
+
+        MovesAround(File.ReadAllLines(trace), "execve(\"" + garbage, id);
+        ProcsInLve(id).Should().BeEmpty();
+    }
+
+    /// <summary>
+    /// After the drop to another user there is no way back to root, by
+    /// design, so a failed execve cannot call lve_leave; lverun exits at once
+    /// and nothing is left in the LVE.
+    /// </summary>
+    [BinaryFact]
+    public void Nothing_stays_in_the_LVE_when_execve_fails_after_the_drop()
+    {
+        uint id = cgroups.Use(4010);
+        string locked = Path.Combine(scratch, "locked");
+        Directory.CreateDirectory(locked);
+        File.SetUnixFileMode(scratch, (UnixFileMode)0x1c0); // 0700: nobody cannot reach inside
+        string script = Path.Combine(locked, "script");
+        File.WriteAllText(script, "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(script, (UnixFileMode)0x1ed);
+        ProcessResult r = Lverun("-u", "nobody", Id(id), script);
+        r.ExitCode.Should().Be(126);
+        r.StderrLines.Should().ContainSingle().Which.Should().Be($"lverun: execve({script}): Permission denied");
+        ProcsInLve(id).Should().BeEmpty();
+        Directory.Exists(TestCgroups.Directory("cpu", cgroups.LveCgroup("cpu", id))).Should().BeTrue("it was entered");
+    }
+
+    /// <summary>
+    /// From an strace -f -y trace: the writes of lverun's pid into cgroup.procs
+    /// before <paramref name="failure"/> (the enter: into LVE <paramref name="id"/>
+    /// in every hierarchy) and after it (the leave: back out of it, as many).
+    /// </summary>
+    private void MovesAround(string[] trace, string failure, uint id)
+    {
+        int at = Array.FindIndex(trace, l => l.Contains(failure, StringComparison.Ordinal));
+        at.Should().BeGreaterThan(0, "the trace shows the failing call:\n" + string.Join('\n', trace));
+        string pid = trace[0].Split(' ', 2)[0];
+        string into = "/" + cgroups.Parent + "/" + Id(id) + "/cgroup.procs>";
+        static bool Move(string line, string pid) =>
+            line.Contains("cgroup.procs>, \"" + pid + "\"", StringComparison.Ordinal) && line.EndsWith(" = " + pid.Length, StringComparison.Ordinal);
+
+        string[] enter = trace[..at].Where(l => Move(l, pid)).ToArray();
+        string[] leave = trace[at..].Where(l => Move(l, pid)).ToArray();
+        enter.Should().NotBeEmpty().And.OnlyContain(l => l.Contains(into, StringComparison.Ordinal), "lve_enter moved lverun in");
+        leave.Should().HaveCount(enter.Length, "lve_leave moves lverun back in every hierarchy:\n" + string.Join('\n', trace))
+            .And.OnlyContain(l => !l.Contains("/" + cgroups.Parent + "/", StringComparison.Ordinal));
+    }
+}

@@ -1,0 +1,92 @@
+using System;
+using System.Linq;
+using System.Text;
+using FluentAssertions;
+using Lve.Interop;
+using LveRun;
+using Xunit;
+
+namespace Lve.Tests;
+
+/// <summary>Resolving --user and --group against the account database, and the environment built from it.</summary>
+public class TargetTests
+{
+    private static readonly PasswdEntry? Nobody = Libc.GetPasswdByName("nobody");
+
+    [Fact]
+    public void Without_user_the_caller_s_real_ids_and_groups()
+    {
+        TargetIdentity target = TargetIdentity.Resolve(null, null);
+        target.Uid.Should().Be((uint)Mono.Unix.Native.Syscall.getuid());
+        target.Gid.Should().Be((uint)Mono.Unix.Native.Syscall.getgid());
+        target.Groups.Should().Equal(Libc.GetGroups());
+        target.Passwd.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_user_by_name_or_uid_gets_its_primary_group_and_initgroups_list()
+    {
+        Nobody.Should().NotBeNull("Debian, like every distribution lverun targets, has the user nobody");
+        foreach (string user in new[] { "nobody", Nobody!.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            TargetIdentity target = TargetIdentity.Resolve(user, null);
+            target.Uid.Should().Be(Nobody.Uid);
+            target.Gid.Should().Be(Nobody.Gid);
+            target.Groups.Should().Contain(Nobody.Gid);
+            target.Groups.Should().BeEquivalentTo(Libc.GetGroupList(Nobody.Name, Nobody.Gid));
+            target.Passwd!.DisplayName.Should().Be("nobody");
+        }
+    }
+
+    [Fact]
+    public void A_group_replaces_the_primary_group_and_joins_the_list()
+    {
+        TargetIdentity target = TargetIdentity.Resolve("root", "daemon");
+        target.Uid.Should().Be(0);
+        target.Gid.Should().Be(Libc.GetGroupByName("daemon")!.Gid);
+        target.Groups.Should().Contain(target.Gid);
+    }
+
+    [Theory]
+    [InlineData("no-such-user-lverun", null, "user 'no-such-user-lverun': no such user")]
+    [InlineData(null, "no-such-group-lverun", "group 'no-such-group-lverun': no such group")]
+    [InlineData("0", null, "user '0': a uid must be a number from 1 to 2147483647")]
+    [InlineData("00", null, "user '00': a uid must be a number from 1 to 2147483647")]
+    [InlineData("4294967295", null, "user '4294967295': a uid must be a number from 1 to 2147483647")]
+    [InlineData(null, "0", "group '0': a gid must be a number from 1 to 2147483647")]
+    [InlineData("2147483000", null, "user '2147483000': no such user")]
+    [InlineData("", null, "user '': no such user")]
+    [InlineData("root\0", null, "user 'root\0': no such user")]
+    [InlineData(" root", null, "user ' root': no such user")]
+    public void Unknown_or_malformed_names_are_errors_never_fallbacks(string? user, string? group, string message)
+    {
+        Action resolve = () => TargetIdentity.Resolve(user, group);
+        LaunchFailure failure = resolve.Should().Throw<LaunchFailure>().Which;
+        failure.ExitCode.Should().Be(ExitCode.Failed);
+        failure.Message.Should().Be(message);
+    }
+
+    private static byte[] B(string text) => Encoding.UTF8.GetBytes(text);
+
+    [Fact]
+    public void Without_user_the_environment_is_the_caller_s_in_order()
+    {
+        byte[][] caller = [B("PATH=/bin"), B("HOME=/root"), B("A=1"), B("A=2"), B("X"), B("=odd")];
+        TargetEnvironment environment = TargetEnvironment.Build(caller, TargetIdentity.Resolve(null, null));
+        environment.Entries.Should().BeEquivalentTo(caller, o => o.WithStrictOrdering());
+        environment.Get("A").Should().Equal(B("1"));
+        environment.Get("HOME").Should().Equal(B("/root"));
+        environment.Get("NOPE").Should().BeNull();
+    }
+
+    [Fact]
+    public void With_user_HOME_USER_and_LOGNAME_come_from_the_passwd_entry()
+    {
+        var passwd = new PasswdEntry(B("web1"), 1234, 1234, B("/home/w\u00e9b1"));
+        var target = new TargetIdentity(1234, 1234, [1234], passwd);
+        byte[][] caller = [B("HOME=/root"), B("PATH=/bin"), B("USER=root"), B("LOGNAME=root"), B("USERX=keep"), B("HOME=/again")];
+        TargetEnvironment environment = TargetEnvironment.Build(caller, target);
+        environment.Entries.Select(Encoding.UTF8.GetString).Should().Equal(
+            "PATH=/bin", "USERX=keep", "HOME=/home/w\u00e9b1", "USER=web1", "LOGNAME=web1");
+    }
+}
