@@ -60,11 +60,18 @@ $(BUILD)/lvedemo: bench/lvedemo.c native/include/lve-ctl.h $(BUILD)/liblve.a
 	  $(BUILD)/liblve.a $(LDFLAGS) -o $@
 
 # The tests load $(BUILD)/liblve.so.0 (as liblve.so, beside the test
-# assembly) and run $(BUILD)/lverun.
+# assembly) and run $(BUILD)/lverun.  The last line is the plain count,
+# "test-managed: N passed, N failed".
 test-managed: $(BUILD)/lverun $(BUILD)/liblve.so.0
-	LVERUN_BINARY=$(abspath $(BUILD))/lverun \
+	@mkdir -p $(LVERUN_DOTNET)
+	@status=0; LVERUN_BINARY=$(abspath $(BUILD))/lverun \
 	  $(DOTNET) test tests/managed/Lve.Tests/Lve.Tests.csproj $(DOTNET_FLAGS) \
-	  --logger 'console;verbosity=normal'
+	  --logger 'console;verbosity=normal' > $(LVERUN_DOTNET)/test-managed.log 2>&1 || status=$$?; \
+	cat $(LVERUN_DOTNET)/test-managed.log; \
+	awk '/^ *Passed: +[0-9]+$$/ { p = $$2 } /^ *Failed: +[0-9]+$$/ { f = $$2 } /^ *Skipped: +[0-9]+$$/ { s = $$2 } \
+	  END { printf "test-managed: %d passed, %d failed", p, f; if (s) printf ", %d skipped", s; print "" }' \
+	  $(LVERUN_DOTNET)/test-managed.log; \
+	exit $$status
 
 demo: build-all $(BUILD)/lvedemo
 	@BUILD=$(BUILD) bench/lverun-demo
