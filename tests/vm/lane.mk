@@ -1,8 +1,10 @@
 # The cgroup v2 lane (tests/vm/README.md).  Included by the top-level Makefile.
 #
-#   test-vm   liblve's real-hierarchy suite on a real cgroup v2 kernel, twice
-#             (LVEs beneath the test's cgroup, then under the default /lve),
-#             and the published lverun there (tests/vm/lverun-checks.sh)
+#   test-vm   liblve's real-hierarchy suite on a real cgroup v2 kernel: with
+#             LVEs beneath the test's cgroup (the root), under the default
+#             /lve, and under /lve again from a service's cgroup as systemd
+#             hosts start lverun; then the published lverun there
+#             (tests/vm/lverun-checks.sh)
 #
 # Our machines are cgroup v1; the guest is Debian's kernel under QEMU (TCG)
 # with nothing but cgroup2 mounted.  tests/vm/run-in-v2-guest fetches the
@@ -25,9 +27,10 @@ endif
 .PHONY: test-vm
 test-vm: $(VM_REAL_TEST) $(VM_LVERUN)
 	@fail=0; \
-	for parent in relative default; do \
-	  echo "== cgroup v2 guest: liblve on the real hierarchy, LVE_TEST_PARENT=$$parent"; \
-	  $(VM_GUEST) --file $(VM_REAL_TEST) \
+	for run in relative:/ default:/ default:/system.slice/lvetest.service; do \
+	  parent=$${run%%:*} cgroup=$${run#*:}; \
+	  echo "== cgroup v2 guest: liblve on the real hierarchy, LVE_TEST_PARENT=$$parent, run in $$cgroup"; \
+	  $(VM_GUEST) --cgroup $$cgroup --file $(VM_REAL_TEST) \
 	    --env LVE_TEST_PARENT=$$parent --env LVE_TEST_REQUIRE_REAL=1 \
 	    -- $(VM_REAL_TEST) || fail=1; \
 	done; \
