@@ -15,6 +15,7 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,7 @@ struct test_case {
 #define TEST_FAIL 1
 #define TEST_SKIP 77
 #define TEST_NOT_HERE 78 /* the row does not exist on this layout */
+#define TEST_TIMEOUT_SECONDS 120
 
 static int test_failures_in_child;
 
@@ -157,6 +159,9 @@ static inline int run_tests(const char *suite, const struct test_case *tests, si
 			return 2;
 		}
 		if (pid == 0) {
+			/* a test that hangs (a child that never answers) ends here,
+			 * and the suite goes on */
+			alarm(TEST_TIMEOUT_SECONDS);
 			test_failures_in_child = 0;
 			tests[i].fn();
 			fflush(NULL);
@@ -167,7 +172,10 @@ static inline int run_tests(const char *suite, const struct test_case *tests, si
 		if (cleanup)
 			cleanup();
 		if (WIFSIGNALED(status)) {
-			printf("# killed by signal %d\n", WTERMSIG(status));
+			if (WTERMSIG(status) == SIGALRM)
+				printf("# timed out after %d s\n", TEST_TIMEOUT_SECONDS);
+			else
+				printf("# killed by signal %d\n", WTERMSIG(status));
 			code = TEST_FAIL;
 		} else {
 			code = WEXITSTATUS(status);

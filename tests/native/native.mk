@@ -11,9 +11,10 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 NATIVE_TESTS := fake_test real_test
 NATIVE_TEST_HDRS := tests/native/harness.h tests/native/cgtree.h tests/native/faketree.h
 
+# The tests see the build's settings (LIBLVE_DEFAULT_PARENT) as the library does.
 $(BUILD)/tests/native/%: tests/native/%.c $(NATIVE_TEST_HDRS) $(BUILD)/liblve.a
 	@mkdir -p $(@D)
-	$(CC) $(TEST_CFLAGS) $< $(BUILD)/liblve.a -lpthread -o $@
+	$(CC) $(TEST_CFLAGS) -include $(BUILD)/native/config.h $< $(BUILD)/liblve.a -lpthread -o $@
 
 # The same sources compiled again, library included, with the sanitizers.
 $(BUILD)/tests/native/san/%: tests/native/%.c $(NATIVE_TEST_HDRS) $(LIBLVE_SRCS) native/src/internal.h $(BUILD)/native/config.h
