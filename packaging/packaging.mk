@@ -8,6 +8,7 @@
 #   make man                        the pages with their version, in $(BUILD)/packaging/man
 #   make rpm                        build/rpm/RPMS/<arch>/: lverun, liblve and
 #                                   liblve-devel, from packaging/rpm/lverun.spec
+#   make test-packaging             tests/packaging/test-packaging
 #
 # The defaults follow the RPM layout (%{_prefix} /usr, %{_libdir} /usr/lib64
 # on 64-bit, %{_sysconfdir} /etc), which is where lverun is meant to be
@@ -40,7 +41,7 @@ PKG_STAGE := $(BUILD)/packaging
 PKG_MANPAGES := $(PKG_STAGE)/man/lverun.1 $(PKG_STAGE)/man/lverun.conf.5 $(PKG_STAGE)/man/liblve.3
 
 # Everything install puts down, relative to $(DESTDIR): uninstall removes
-# exactly these.
+# exactly these, and tests/packaging checks the tree against its own list.
 PKG_FILES := $(SBINDIR)/lverun \
 	$(LIBDIR)/liblve.so.0 $(LIBDIR)/liblve.so $(LIBDIR)/liblve.a \
 	$(INCLUDEDIR)/lve-ctl.h $(PKGCONFIGDIR)/liblve.pc \
@@ -56,10 +57,12 @@ PKG_CONF := $(SYSCONFDIR)/lverun.conf
 PKG_ROOT_OWNER := $(if $(filter 0,$(shell id -u)),-o root -g root)
 
 ALL_TARGETS += $(PKG_MANPAGES)
-# rpmbuild for `make rpm`.
-APT_PACKAGES += rpm
+TEST_TARGETS += test-packaging
+# rpm: rpmbuild for `make rpm`; man-db and groff-base: the pages are
+# checked with man -l and groff; pkg-config: the C program in the tests.
+APT_PACKAGES += rpm man-db groff-base pkg-config
 
-.PHONY: install uninstall rpm man
+.PHONY: install uninstall rpm test-packaging man
 
 man: $(PKG_MANPAGES)
 
@@ -177,3 +180,6 @@ rpm:
 	  --define 'lve_make_flags BUILD=$(BUILD) $(PKG_RELEASE_SETTINGS)' \
 	  packaging/rpm/lverun.spec
 	@find $(PKG_RPM_TOPDIR)/RPMS -name '*.rpm' | sort
+
+test-packaging: $(BUILD)/lverun native
+	@BUILD=$(BUILD) MAKE='$(MAKE)' tests/packaging/test-packaging
