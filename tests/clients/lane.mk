@@ -1,4 +1,5 @@
-# tests/clients: Apache httpd (mod_fcgid + php-cgi, mod_cgid) and Debian's
+# tests/clients: Apache httpd (mod_fcgid + php-cgi, mod_cgid), nginx with
+# PHP-FPM and Debian's
 # cron daemon using a setuid-root test copy of lverun, end to end (issue 7).
 # Included by the top-level Makefile.
 #
@@ -18,7 +19,7 @@ CLIENTS_MAKE := $(MAKE) --no-print-directory BUILD=$(CLIENTS_BUILD) \
 # apache2-suexec-pristine: with Apache's suEXEC enabled, mod_fcgid's process
 # manager may signal the accounts' PHP processes (examples/README.md).
 # busybox: a syslogd for cron's log inside the lane.
-APT_PACKAGES += apache2 apache2-suexec-pristine libapache2-mod-fcgid php-cgi \
+APT_PACKAGES += apache2 apache2-suexec-pristine libapache2-mod-fcgid php-cgi nginx php-fpm \
 	cron curl busybox util-linux
 TEST_TARGETS += test-clients
 
