@@ -1,6 +1,6 @@
 # tests/clients: Apache httpd (mod_fcgid + php-cgi, mod_cgid), nginx with
-# PHP-FPM and Debian's
-# cron daemon using a setuid-root test copy of lverun, end to end (issue 7).
+# PHP-FPM and Debian's cron daemon using a setuid-root test copy of lverun,
+# end to end (issue 7).
 # Included by the top-level Makefile.
 #
 #   test-clients   build lverun and lvedemo for the lane (below), then
