@@ -13,4 +13,9 @@ for name in PATH HOME GATEWAY_INTERFACE REQUEST_METHOD QUERY_STRING HTTP_HOST SC
 	eval "echo \"env_$name=\${$name-}\""
 done
 echo "cwd=$(pwd)"
+# Every variable's name, and a request body as the script reads it on stdin.
+env | sed -n 's/^\([A-Za-z_][A-Za-z0-9_]*\)=.*/envname=\1/p'
+if [ "${REQUEST_METHOD-}" = POST ]; then
+	echo "body=$(head -c "${CONTENT_LENGTH:-0}")"
+fi
 echo "cgid $(id -u) ${QUERY_STRING-}" >> @RANLOG@

@@ -15,5 +15,7 @@ foreach (['PATH', 'HOME', 'PHP_FCGI_MAX_REQUESTS'] as $name)
     $out .= "env_" . $name . "=" . getenv($name, true) . "\n";
 foreach (['GATEWAY_INTERFACE', 'REQUEST_METHOD', 'QUERY_STRING', 'HTTP_HOST', 'SCRIPT_FILENAME'] as $name)
     $out .= "param_" . $name . "=" . ($_SERVER[$name] ?? '') . "\n";
+if (($_SERVER['REQUEST_METHOD'] ?? '') === 'POST')
+    $out .= "body=" . file_get_contents('php://input') . "\n";
 file_put_contents('@RANLOG@', "fcgid " . posix_getuid() . " " . ($_SERVER['QUERY_STRING'] ?? '') . "\n", FILE_APPEND);
 echo $out;
