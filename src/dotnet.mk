@@ -20,7 +20,7 @@ DOTNET_FLAGS := --nologo --disable-build-servers -v:q -clp:NoSummary \
 
 LVERUN_DOTNET := $(BUILD)/dotnet
 LVERUN_SRCS := $(shell find src/LveRun src/Lve.Interop -type f \
-	\( -name '*.cs' -o -name '*.csproj' -o -name '*.c' \) -not -path '*/obj/*' -not -path '*/bin/*') \
+	\( -name '*.cs' -o -name '*.csproj' -o -name '*.c' -o -name '*.h' \) -not -path '*/obj/*' -not -path '*/bin/*') \
 	src/Directory.Build.props VERSION
 
 ALL_TARGETS += $(BUILD)/lverun
@@ -32,23 +32,32 @@ APT_PACKAGES += strace
 
 lverun: $(BUILD)/lverun
 
+# Where lverun is installed: the scrubber (native/caller.c) sets argv[0] to
+# it, so that the runtime never looks beside a path the caller chose.
+# Recursive, so that packaging/packaging.mk's SBINDIR counts.
+LVERUN_INSTALLED_PATH = $(if $(SBINDIR),$(SBINDIR),/usr/sbin)/lverun
+
 # Build-time settings of lverun, rewritten only when they change (as
 # config.h is for liblve), so that switching LVERUN_CONF relinks lverun.
 $(LVERUN_DOTNET)/settings: FORCE
 	@mkdir -p $(@D)
 	@case '$(LVERUN_CONF)' in /*) ;; *) echo "LVERUN_CONF must be an absolute path" >&2; exit 1;; esac
-	@printf 'LVERUN_CONF=%s\nDOTNET_RID=%s\n' '$(LVERUN_CONF)' '$(DOTNET_RID)' > $@.new
+	@case '$(LVERUN_INSTALLED_PATH)' in /*) ;; *) echo "SBINDIR must be an absolute path" >&2; exit 1;; esac
+	@printf 'LVERUN_CONF=%s\nDOTNET_RID=%s\nLVERUN_INSTALLED_PATH=%s\n' \
+	  '$(LVERUN_CONF)' '$(DOTNET_RID)' '$(LVERUN_INSTALLED_PATH)' > $@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
-# The code that runs before the .NET runtime (see the file's comment).
-$(LVERUN_DOTNET)/native/caller.o: src/LveRun/native/caller.c
+# The C that runs before the .NET runtime and right before execve (see
+# native/caller.c and native/launch.c).
+LVERUN_NATIVE_OBJS := $(LVERUN_DOTNET)/native/caller.o $(LVERUN_DOTNET)/native/launch.o
+$(LVERUN_DOTNET)/native/%.o: src/LveRun/native/%.c src/LveRun/native/caller.h $(LVERUN_DOTNET)/settings
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -fPIC -fstack-protector-strong \
-	  -D_FORTIFY_SOURCE=2 -c $< -o $@
+	  -D_FORTIFY_SOURCE=2 -DLVERUN_INSTALLED_PATH='"$(LVERUN_INSTALLED_PATH)"' -c $< -o $@
 
 # Only the binary goes into $(BUILD): the symbols (lverun.dbg) stay in the
 # publish directory, and nothing else the runtime could load lies beside it.
-$(BUILD)/lverun: $(LVERUN_SRCS) $(BUILD)/liblve.a $(LVERUN_DOTNET)/native/caller.o $(LVERUN_DOTNET)/settings
+$(BUILD)/lverun: $(LVERUN_SRCS) $(BUILD)/liblve.a $(LVERUN_NATIVE_OBJS) $(LVERUN_DOTNET)/settings
 	$(DOTNET) publish src/LveRun/LveRun.csproj -c Release -r $(DOTNET_RID) $(DOTNET_FLAGS) \
 	  -o $(LVERUN_DOTNET)/publish
 	install -m 0755 $(LVERUN_DOTNET)/publish/lverun $@

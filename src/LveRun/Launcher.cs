@@ -13,7 +13,9 @@ namespace LveRun;
 ///  3. build its environment;
 ///  4. initialise a liblve instance and enter the LVE;
 ///  5. drop privileges and prove it;
-///  6. execve.
+///  6. give the command the caller's limits, signal state and umask, close
+///     what it must not inherit, and execve (native/launch.c), in a new
+///     session when it runs as another user with a terminal attached.
 ///
 /// Nothing before step 4 changes any state, so a refusal there leaves no
 /// trace.  After step 4 every failure leaves the LVE again while lverun
@@ -22,6 +24,9 @@ namespace LveRun;
 /// there is no way back to root, by design, so a failed proof or a failed
 /// execve cannot leave; the process exits at once instead, which takes it
 /// out of the LVE all the same.
+///
+/// What lverun does before Main (native/caller.c) matters as much: the
+/// environment, argv[0], fds, limits and signals are made safe there.
 /// </summary>
 internal static unsafe class Launcher
 {
@@ -51,6 +56,9 @@ internal static unsafe class Launcher
             searchPath ?? Encoding.ASCII.GetBytes(CommandLookup.DefaultPath));
         byte** envp = environment.ToNative();
         byte** argv = caller.ArgvFrom(commandArg);
+        uint callerUid = Syscall.getuid();
+        int flags = (callerUid != 0 ? CallerNative.ExecCloseFds : 0) |
+            (target.Uid != callerUid ? CallerNative.ExecOtherUser : 0);
 
         using var lve = new LveInstance();
         LveCookie cookie;
@@ -79,15 +87,30 @@ internal static unsafe class Launcher
             throw;
         }
 
-        int error;
+        int error, stage;
         fixed (byte* file = path)
         {
-            error = Libc.Execve(file, argv, envp);
+            error = CallerNative.lverun_exec(file, argv, envp, flags, -1, &stage);
         }
         LeaveIfPrivileged(lve, cookie);
-        throw new LaunchFailure(error == Errno.ENOENT ? ExitCode.NotFound : ExitCode.CannotRun,
-            "execve(" + Encoding.UTF8.GetString(path.AsSpan(0, path.Length - 1)) + ")", Errno.Describe(error));
+        string shown = Encoding.UTF8.GetString(path.AsSpan(0, path.Length - 1));
+        if (stage == CallerNative.StageExecve)
+            throw new LaunchFailure(error == Errno.ENOENT ? ExitCode.NotFound : ExitCode.CannotRun,
+                "execve(" + shown + ")", Errno.Describe(error));
+        throw new LaunchFailure(ExitCode.Failed, StageName(stage), Errno.Describe(error));
     }
+
+    private static string StageName(int stage) => stage switch
+    {
+        CallerNative.StageLimits => "setrlimit (the caller's limits)",
+        CallerNative.StageSignals => "sigaction (the caller's signals)",
+        CallerNative.StageFds => "close-on-exec (fds 3 and up)",
+        CallerNative.StageSetsid => "setsid",
+        CallerNative.StageFork => "fork (a new session)",
+        CallerNative.StageWait => "waitpid",
+        _ => "lverun_exec",
+    };
+
 
     /// <summary>
     /// lve_leave, if this process still may (euid 0).  Its own failure is not

@@ -1,0 +1,28 @@
+using System.Runtime.InteropServices;
+
+namespace LveRun;
+
+internal static unsafe partial class CallerNative
+{
+    /// <summary>Mark every fd >= 3 close-on-exec: the caller is not root.</summary>
+    internal const int ExecCloseFds = 1 << 0;
+
+    /// <summary>The command runs as another user: a new session if a terminal is attached.</summary>
+    internal const int ExecOtherUser = 1 << 1;
+
+    // What lverun_exec was doing when it failed (native/caller.h).
+    internal const int StageExecve = 1;
+    internal const int StageLimits = 2;
+    internal const int StageSignals = 3;
+    internal const int StageFds = 4;
+    internal const int StageSetsid = 5;
+    internal const int StageFork = 6;
+    internal const int StageWait = 7;
+
+    // int lverun_exec(const char *path, char *const argv[], char *const envp[],
+    //                 int flags, int umask, int *stage);
+    //
+    // Returns only on failure: the errno, with *stage.
+    [LibraryImport(Library)]
+    internal static partial int lverun_exec(byte* path, byte** argv, byte** envp, int flags, int umask, int* stage);
+}

@@ -1,0 +1,78 @@
+/*
+ * caller.h - what lverun recorded about its caller before the .NET runtime
+ * started (caller.c), and the last step of a launch that gives it back to
+ * the command (launch.c).
+ *
+ * lverun is installed setuid root, so its caller chooses argv, the
+ * environment, the open fds, the resource limits, the signal dispositions
+ * and mask and the umask.  caller.c records all of them from
+ * .preinit_array, then makes lverun's own process safe to run (see there);
+ * launch.c restores exactly the caller's state on the thread that calls
+ * execve, right before it.
+ *
+ * Functions with default visibility are bound from C# with DirectPInvoke
+ * (library name "lverun_caller"); they return >= 0 or a positive errno as
+ * documented on each.
+ */
+#ifndef LVERUN_CALLER_H
+#define LVERUN_CALLER_H
+
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#define LVERUN_API __attribute__((visibility("default")))
+#define LVERUN_HIDDEN __attribute__((visibility("hidden")))
+
+/* The fixed search path of lverun itself, and of the command when the
+ * caller is not root (SECURITY.md rules 1, 14, 17). */
+#define LVERUN_SECURE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* RLIM_NLIMITS as of Linux 6.x; a newer limit is left alone. */
+#define LVERUN_NLIMITS 16
+
+struct lverun_caller {
+	int argc;
+	char **argv;
+	/* The caller's environment pointers, NULL-terminated, in a read-only
+	 * mapping: the array the kernel handed over is compacted in place. */
+	char **envp;
+	uid_t ruid;
+	mode_t umask;
+	/* Signals the caller ignored (SIG_IGN), and its signal mask. */
+	sigset_t ignored;
+	sigset_t mask;
+	/* The caller's limits, and which ones lverun changed for itself. */
+	struct rlimit limits[LVERUN_NLIMITS];
+	unsigned changed_limits;
+};
+
+LVERUN_HIDDEN extern struct lverun_caller lverun_caller;
+
+/* Put back the caller's limits that lverun changed.  0 or a positive errno. */
+LVERUN_HIDDEN int lverun_restore_limits(void);
+
+/* Write "lverun: <what>: <why>\n" to fd 2, in one write, if fd 2 is open. */
+LVERUN_HIDDEN void lverun_say(const char *what, const char *why);
+
+/* lverun_exec flags. */
+enum {
+	/* Mark every fd >= 3 close-on-exec: the caller is not root. */
+	LVERUN_EXEC_CLOSE_FDS = 1 << 0,
+	/* The command runs as another user than the caller: in a new session
+	 * if a terminal is attached (see launch.c). */
+	LVERUN_EXEC_OTHER_USER = 1 << 1,
+};
+
+/* What lverun_exec was doing when it failed (its *stage). */
+enum {
+	LVERUN_STAGE_EXECVE = 1,
+	LVERUN_STAGE_LIMITS = 2,
+	LVERUN_STAGE_SIGNALS = 3,
+	LVERUN_STAGE_FDS = 4,
+	LVERUN_STAGE_SETSID = 5,
+	LVERUN_STAGE_FORK = 6,
+	LVERUN_STAGE_WAIT = 7,
+};
+
+#endif
