@@ -17,14 +17,28 @@ namespace LveRun;
 /// that name was seen (a directory, a file without execute bits, or a path
 /// the search could not look into), the result is "cannot run", as execvp
 /// reports EACCES then; otherwise "not found".
+///
+/// lverun is setuid root, so the lookup runs with root's view of the file
+/// system.  When the command runs as the caller itself, asking with
+/// <c>asCaller</c> checks each candidate with access(2), which uses the real
+/// ids: a file the caller could not execute is "cannot run" whether or not
+/// it exists, so lverun tells nobody what lies in directories they cannot
+/// search.
 /// </summary>
 public static unsafe class CommandLookup
 {
     /// <summary>The search path when the environment has no PATH.</summary>
     public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
+    /// <summary>
+    /// The fixed search path for callers other than root, and their
+    /// command's PATH (SECURITY.md rules 14 and 17); native/caller.h gives
+    /// lverun itself the same.
+    /// </summary>
+    public const string SecurePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     /// <summary>The file to execve (NUL-terminated bytes), or a <see cref="LaunchFailure"/> of 126 or 127.</summary>
-    public static byte[] Find(ReadOnlySpan<byte> name, ReadOnlySpan<byte> searchPath)
+    public static byte[] Find(ReadOnlySpan<byte> name, ReadOnlySpan<byte> searchPath, bool asCaller = false)
     {
         string shown = Encoding.UTF8.GetString(name);
         if (name.IsEmpty)
@@ -32,7 +46,7 @@ public static unsafe class CommandLookup
         if (name.IndexOf((byte)'/') >= 0)
         {
             byte[] path = Terminated(name);
-            int error = Check(path);
+            int error = Check(path, asCaller);
             if (error == 0)
                 return path;
             throw new LaunchFailure(error == Errno.ENOENT || error == Errno.ENOTDIR ? ExitCode.NotFound : ExitCode.CannotRun,
@@ -46,7 +60,7 @@ public static unsafe class CommandLookup
             if (directory.IsEmpty || directory[0] != (byte)'/')
                 continue;
             byte[] candidate = Join(directory, name);
-            int error = Check(candidate);
+            int error = Check(candidate, asCaller);
             if (error == 0)
                 return candidate;
             if (error != Errno.ENOENT && error != Errno.ENOTDIR && error != Errno.ENAMETOOLONG && error != Errno.ELOOP && seen == 0)
@@ -57,14 +71,22 @@ public static unsafe class CommandLookup
         throw new LaunchFailure(ExitCode.NotFound, shown, "command not found");
     }
 
-    /// <summary>0 if <paramref name="path"/> is a regular file with an execute bit, else the errno execve would give.</summary>
-    private static int Check(byte[] path)
+    /// <summary>
+    /// 0 if <paramref name="path"/> is a regular file with an execute bit
+    /// (that the real ids may execute, <paramref name="asCaller"/>), else the
+    /// errno execve would give.
+    /// </summary>
+    private static int Check(byte[] path, bool asCaller)
     {
         Statx st;
         int error;
         fixed (byte* p = path)
         {
-            error = Libc.StatxTypeMode(p, out st);
+            error = asCaller ? Libc.AccessExecute(p) : 0;
+            if (error == 0)
+                error = Libc.StatxTypeMode(p, out st);
+            else
+                st = default;
         }
         if (error != 0)
             return error;

@@ -8,9 +8,12 @@ namespace LveRun;
 /// <summary>
 /// The launch, in the order the kernel and the security rules need:
 ///
-///  1. parse and validate everything (options, LVE id, user, group);
-///  2. find the command;
-///  3. build its environment;
+///  1. parse and validate everything (options, LVE id);
+///  2. read the configuration and decide, by the caller's real uid, what
+///     it may do (<see cref="CallerPolicy"/>), looking up the user and
+///     group in between;
+///  3. build the command's environment and find the command (for callers
+///     other than root: a whitelist, and the secure search path);
 ///  4. initialise a liblve instance and enter the LVE;
 ///  5. drop privileges and prove it;
 ///  6. give the command the caller's limits, signal state and umask, close
@@ -49,16 +52,35 @@ internal static unsafe class Launcher
         int commandArg = request.CommandIndex + 1; // argv[0] is lverun itself
         caller.RequireUtf8(args, request.CommandIndex);
 
+        uint callerUid = Syscall.getuid();
+        ConfigurationFile config = Configuration.Load(BuildInfo.ConfigPath);
+        if (CallerPolicy.BeforeLookup(callerUid, config, request) is { } refused)
+            throw refused;
+        if (callerUid == 0 && !config.IsValid)
+            Stdio.Error(config.Path, config.Problem + " (ignored: root runs with the defaults)");
         TargetIdentity target = TargetIdentity.Resolve(request.User, request.Group);
-        TargetEnvironment environment = TargetEnvironment.Build(caller.Environment(), target);
-        byte[]? searchPath = environment.Get("PATH");
-        byte[] path = CommandLookup.Find(caller.Argument(commandArg),
-            searchPath ?? Encoding.ASCII.GetBytes(CommandLookup.DefaultPath));
+        if (CallerPolicy.Check(callerUid, config, request, target) is { } denied)
+            throw denied;
+
+        byte[] path;
+        TargetEnvironment environment;
+        if (callerUid == 0)
+        {
+            environment = TargetEnvironment.Build(caller.Environment(), target);
+            path = CommandLookup.Find(caller.Argument(commandArg),
+                environment.Get("PATH") ?? Encoding.ASCII.GetBytes(CommandLookup.DefaultPath));
+        }
+        else
+        {
+            environment = TargetEnvironment.Whitelisted(caller.Environment(), target.Passwd ?? Account(target.Uid));
+            path = CommandLookup.Find(caller.Argument(commandArg), Encoding.ASCII.GetBytes(CommandLookup.SecurePath),
+                asCaller: target.Uid == callerUid);
+        }
         byte** envp = environment.ToNative();
         byte** argv = caller.ArgvFrom(commandArg);
-        uint callerUid = Syscall.getuid();
         int flags = (callerUid != 0 ? CallerNative.ExecCloseFds : 0) |
             (target.Uid != callerUid ? CallerNative.ExecOtherUser : 0);
+        int umask = config.Configuration.Umask ?? -1;
 
         using var lve = new LveInstance();
         LveCookie cookie;
@@ -90,7 +112,7 @@ internal static unsafe class Launcher
         int error, stage;
         fixed (byte* file = path)
         {
-            error = CallerNative.lverun_exec(file, argv, envp, flags, -1, &stage);
+            error = CallerNative.lverun_exec(file, argv, envp, flags, umask, &stage);
         }
         LeaveIfPrivileged(lve, cookie);
         string shown = Encoding.UTF8.GetString(path.AsSpan(0, path.Length - 1));
@@ -98,6 +120,19 @@ internal static unsafe class Launcher
             throw new LaunchFailure(error == Errno.ENOENT ? ExitCode.NotFound : ExitCode.CannotRun,
                 "execve(" + shown + ")", Errno.Describe(error));
         throw new LaunchFailure(ExitCode.Failed, StageName(stage), Errno.Describe(error));
+    }
+
+    /// <summary>The passwd entry of the uid the command runs as, for HOME, USER and LOGNAME; none if there is none.</summary>
+    private static PasswdEntry? Account(uint uid)
+    {
+        try
+        {
+            return Libc.GetPasswdByUid(uid);
+        }
+        catch (NativeCallException)
+        {
+            return null;
+        }
     }
 
     private static string StageName(int stage) => stage switch
@@ -110,7 +145,6 @@ internal static unsafe class Launcher
         CallerNative.StageWait => "waitpid",
         _ => "lverun_exec",
     };
-
 
     /// <summary>
     /// lve_leave, if this process still may (euid 0).  Its own failure is not
