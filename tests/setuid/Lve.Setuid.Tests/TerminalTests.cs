@@ -82,6 +82,32 @@ public sealed class TerminalTests(SetuidHost host) : IDisposable
         r.Stdout.Should().NotContain("core dumped");
     }
 
+    /// <summary>
+    /// An execve that fails in the child of a new session (root found the
+    /// file, the target may not run it) is reported by the parent as any
+    /// other: one line, 126, nothing left in the LVE.
+    /// </summary>
+    [SetuidFact]
+    public void A_failed_execve_in_a_new_session_is_one_line_and_126()
+    {
+        string locked = Path.Combine(host.Scratch, "locked-" + host.RunId);
+        Directory.CreateDirectory(locked);
+        File.SetUnixFileMode(locked, (UnixFileMode)0x1c0); // 0700, root's
+        string script = Path.Combine(locked, "script");
+        File.WriteAllText(script, "#!/bin/sh\nexit 0\n");
+        File.SetUnixFileMode(script, (UnixFileMode)0x1ed);
+        try
+        {
+            ProcessResult r = OnTerminal("leader", null, ["--user", host.Peer.Name, host.Peer.Id, script]);
+            r.StdoutLines.Should().Equal($"lverun: execve({script}): Permission denied", "status exit 126");
+            host.ProcsIn(host.Peer.Uid).Should().BeEmpty();
+        }
+        finally
+        {
+            Directory.Delete(locked, recursive: true);
+        }
+    }
+
     /// <summary>^C on the terminal reaches the command in its own session, through lverun.</summary>
     [SetuidFact]
     public void Ctrl_C_reaches_the_command()
