@@ -26,4 +26,4 @@ TEST_TARGETS += test-clients
 .PHONY: test-clients
 test-clients:
 	@$(CLIENTS_MAKE) $(CLIENTS_BUILD)/lverun $(CLIENTS_BUILD)/lvedemo
-	@tests/clients/run $(CLIENTS_BUILD)
+	@LVE_TEST_REQUIRE_REAL=1 tests/clients/run $(CLIENTS_BUILD)
