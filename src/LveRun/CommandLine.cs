@@ -73,6 +73,11 @@ public static class CommandLine
         };
         var root = new RootCommand { user, group, operands };
         root.Directives.Clear();
+        // A Unix command: "-h", "-?" and "--help", not the DOS-style "/h" and
+        // "/?" System.CommandLine also accepts.
+        var help = root.Options.OfType<HelpOption>().Single();
+        help.Aliases.Remove("/h");
+        help.Aliases.Remove("/?");
         var version = root.Options.OfType<VersionOption>().Single();
         var configuration = new ParserConfiguration { ResponseFileTokenReplacer = null };
 

@@ -152,6 +152,16 @@ public class CommandLineTests
         CommandLine.Parse(["-u", "x", option]).Action.Should().Be(CommandLineAction.Help);
     }
 
+    [Theory]
+    [InlineData("/h")]
+    [InlineData("/?")]
+    public void DOS_style_help_is_not_lverun_s(string option)
+    {
+        // not an option: taken as the LVE id, and refused as one
+        CommandLine.Parse([option, "true"]).Action.Should().Be(CommandLineAction.Error);
+        CommandLine.Parse([option]).Action.Should().Be(CommandLineAction.Error);
+    }
+
     [Fact]
     public void Help_text_shows_the_synopsis() =>
         CommandLine.HelpText.Should().StartWith("Usage: lverun [OPTION]... LVE_ID COMMAND [ARG]...\n");
