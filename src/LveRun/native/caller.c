@@ -251,15 +251,14 @@ struct linux_dirent64 {
 	char d_name[];
 };
 
-/* Every fd >= 3 listed in /proc/self/fd gets @apply; -1 if it cannot be listed. */
-static int each_inherited_fd(void (*apply)(int fd))
+int lverun_each_fd_from_3(void (*apply)(int fd))
 {
 	char buf[4096];
 	int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	long n;
 
 	if (dir < 0)
-		return -1;
+		return errno;
 	while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
 		for (long at = 0; at < n;) {
 			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + at);
@@ -275,8 +274,9 @@ static int each_inherited_fd(void (*apply)(int fd))
 				apply(fd);
 		}
 	}
+	int error = n < 0 ? errno : 0;
 	close(dir);
-	return n < 0 ? -1 : 0;
+	return error;
 }
 
 static void close_fd(int fd)
@@ -291,7 +291,7 @@ static void close_inherited_fds(void)
 	if (syscall(SYS_close_range, 3, ~0u, 0) == 0)
 		return;
 	/* before Linux 5.9 */
-	if (each_inherited_fd(close_fd) == 0)
+	if (lverun_each_fd_from_3(close_fd) == 0)
 		return;
 	for (rlim_t fd = 3; fd < lverun_caller.limits[RLIMIT_NOFILE].rlim_max && fd < 65536; fd++)
 		close((int)fd);

@@ -52,6 +52,10 @@ LVERUN_HIDDEN extern struct lverun_caller lverun_caller;
 /* Put back the caller's limits that lverun changed.  0 or a positive errno. */
 LVERUN_HIDDEN int lverun_restore_limits(void);
 
+/* Call @apply on every open fd >= 3 that /proc/self/fd lists (the way
+ * before close_range).  0, or a positive errno if it cannot be listed. */
+LVERUN_HIDDEN int lverun_each_fd_from_3(void (*apply)(int fd));
+
 /* Write "lverun: <what>: <why>\n" to fd 2, in one write, if fd 2 is open. */
 LVERUN_HIDDEN void lverun_say(const char *what, const char *why);
 

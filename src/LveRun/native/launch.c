@@ -37,7 +37,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -50,43 +49,17 @@
 #define CLOSE_RANGE_CLOEXEC (1u << 2)
 #endif
 
-struct linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	unsigned short d_reclen;
-	unsigned char d_type;
-	char d_name[];
-};
+static void set_cloexec(int fd)
+{
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+}
 
 /* Every fd >= 3 close-on-exec: close_range, else each one /proc/self/fd lists. */
 static int mark_fds_cloexec(void)
 {
-	char buf[4096];
-	long n;
-
 	if (syscall(SYS_close_range, 3, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
-	int dir = open("/proc/self/fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir < 0)
-		return errno;
-	while ((n = syscall(SYS_getdents64, dir, buf, sizeof buf)) > 0) {
-		for (long at = 0; at < n;) {
-			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + at);
-			const char *c = d->d_name;
-			int fd = 0;
-
-			at += d->d_reclen;
-			if (*c < '0' || *c > '9')
-				continue;
-			while (*c >= '0' && *c <= '9' && fd < 1 << 24)
-				fd = fd * 10 + (*c++ - '0');
-			if (fd >= 3 && fd != dir)
-				fcntl(fd, F_SETFD, FD_CLOEXEC);
-		}
-	}
-	int error = n < 0 ? errno : 0;
-	close(dir);
-	return error;
+	return lverun_each_fd_from_3(set_cloexec);
 }
 
 /*
