@@ -88,6 +88,12 @@ internal static unsafe class Launcher
         {
             cookie = lve.Enter(request.LveId);
         }
+        catch (NativeCallException e) when (e.Errno == Errno.EPERM && Syscall.geteuid() == 0)
+        {
+            // Privileged, liblve refuses only a process that is inside an
+            // LVE already (a job or request that runs in one calls lverun).
+            throw new LaunchFailure(ExitCode.Failed, e.Call, "already inside an LVE (LVEs do not nest)");
+        }
         catch (NativeCallException e)
         {
             throw LaunchFailure.From(e);

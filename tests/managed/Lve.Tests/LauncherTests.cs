@@ -63,6 +63,22 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
     }
 
     [BinaryFact]
+    public void LVEs_do_not_nest_and_lverun_says_so()
+    {
+        // A job already inside an LVE that calls lverun again (same LVE or
+        // another): liblve refuses the nested enter, and lverun names why.
+        uint id = cgroups.Use(4011), other = cgroups.Use(4012);
+        foreach (uint inner in new[] { id, other })
+        {
+            ProcessResult r = Lverun(Id(id), LverunProcess.Binary, Id(inner), "true");
+            r.ExitCode.Should().Be(125);
+            r.StderrLines.Should().ContainSingle().Which.Should()
+                .Be("lverun: lve_enter(" + Id(inner) + "): already inside an LVE (LVEs do not nest)");
+        }
+        ProcsInLve(id).Should().BeEmpty();
+    }
+
+    [BinaryFact]
     public void The_issue_s_example_prints_its_arguments_verbatim()
     {
         ProcessResult r = Lverun(Id(cgroups.Use(4002)), "printf", "%s|", "-h", "--help", "--", "@x");
