@@ -15,6 +15,7 @@
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
@@ -275,10 +276,21 @@ int cgfs_mkdir(const struct lve_host *host, int h, int hfd, const char *rel, mod
 	pfd = open_parent_of(host, hfd, rel, &name);
 	if (pfd < 0)
 		return pfd;
-	if (strlen(name) > NAME_MAX)
+	if (strlen(name) > NAME_MAX) {
 		r = -ENAMETOOLONG;
-	else if (mkdirat(pfd, name, mode) < 0)
-		r = -errno;
+	} else {
+		/* The kernel gives a new cgroup, and every control file in it, the
+		 * creator's fsuid and fsgid, and a setuid-root caller still carries
+		 * its user's gid: made as root:root, an LVE belongs to no user.
+		 * Both calls act on this thread alone and are undone at once. */
+		uid_t fsuid = (uid_t)setfsuid(0);
+		gid_t fsgid = (gid_t)setfsgid(0);
+
+		if (mkdirat(pfd, name, mode) < 0)
+			r = -errno;
+		setfsgid(fsgid);
+		setfsuid(fsuid);
+	}
 	close(pfd);
 	if (r == 0 && host->fake && host->fake->made)
 		r = host->fake->made(host->fake->ctx, host, h, rel);

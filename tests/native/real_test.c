@@ -833,6 +833,28 @@ static void t_threads_move_too(void)
 	_exit(test_failures_in_child ? TEST_FAIL : TEST_PASS); /* threads still parked */
 }
 
+/* A setuid-root creator still carries its user's gid; the LVE must not. */
+static void t_lves_belong_to_root(void)
+{
+	char dir[2048], file[2100];
+	struct stat st;
+
+	REQUIRE(setresgid((gid_t)-1, 4242, (gid_t)-1) == 0); /* euid 0, egid 4242 */
+	CHECK_ERR(lve_create(260), 0);
+	for (int h = 0; h < V.n; h++) {
+		lve_dir(h, 260, dir, sizeof(dir));
+		snprintf(file, sizeof(file), "%s/cgroup.procs", dir);
+		REQUIRE(stat(dir, &st) == 0);
+		CHECK_INT(st.st_uid, 0);
+		CHECK_INT(st.st_gid, 0);
+		REQUIRE(stat(file, &st) == 0);
+		CHECK_INT(st.st_gid, 0);
+		tree_dir(h, dir, sizeof(dir));
+		REQUIRE(stat(dir, &st) == 0);
+		CHECK_INT(st.st_gid, 0);
+	}
+}
+
 static const struct test_case tests[] = {
 	{ "available", t_available },
 	{ "bad ids are EINVAL everywhere", t_bad_ids },
@@ -855,6 +877,7 @@ static const struct test_case tests[] = {
 	{ "no fd leaks", t_no_fd_leaks },
 	{ "kernel refusing mkdir is ENOMEM", t_kernel_refuses_mkdir },
 	{ "bad parent path is EINVAL", t_bad_parent_refused },
+	{ "LVEs are root's whatever the creator's gid", t_lves_belong_to_root },
 };
 
 static void cleanup(void)
