@@ -55,11 +55,16 @@ $(LVERUN_DOTNET)/native/%.o: src/LveRun/native/%.c src/LveRun/native/caller.h $(
 	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -fPIC -fstack-protector-strong \
 	  -D_FORTIFY_SOURCE=2 -DLVERUN_INSTALLED_PATH='"$(LVERUN_INSTALLED_PATH)"' -c $< -o $@
 
+# MSBuild and the test platform leave empty directories in $TMPDIR at each
+# run: each run gets one of its own, removed after.
 # Only the binary goes into $(BUILD): the symbols (lverun.dbg) stay in the
 # publish directory, and nothing else the runtime could load lies beside it.
 $(BUILD)/lverun: $(LVERUN_SRCS) $(BUILD)/liblve.a $(LVERUN_NATIVE_OBJS) $(LVERUN_DOTNET)/settings
-	$(DOTNET) publish src/LveRun/LveRun.csproj -c Release -r $(DOTNET_RID) $(DOTNET_FLAGS) \
-	  -o $(LVERUN_DOTNET)/publish
+	@tmp=$$(mktemp -d /tmp/lverun-dotnet-publish.XXXXXX); status=0; \
+	echo "$(DOTNET) publish src/LveRun/LveRun.csproj -c Release -r $(DOTNET_RID) ..."; \
+	TMPDIR=$$tmp $(DOTNET) publish src/LveRun/LveRun.csproj -c Release -r $(DOTNET_RID) $(DOTNET_FLAGS) \
+	  -o $(LVERUN_DOTNET)/publish || status=$$?; \
+	rm -rf $$tmp; exit $$status
 	install -m 0755 $(LVERUN_DOTNET)/publish/lverun $@
 
 # A small C program over liblve.a for the demo and the bench: it sets an
@@ -73,9 +78,11 @@ $(BUILD)/lvedemo: bench/lvedemo.c native/include/lve-ctl.h $(BUILD)/liblve.a
 # "test-managed: N passed, N failed".
 test-managed: $(BUILD)/lverun $(BUILD)/liblve.so.0
 	@mkdir -p $(LVERUN_DOTNET)
-	@status=0; LVERUN_BINARY=$(abspath $(BUILD))/lverun \
+	@status=0; tmp=$$(mktemp -d /tmp/lverun-dotnet-test.XXXXXX); chmod 0755 $$tmp; \
+	LVERUN_BINARY=$(abspath $(BUILD))/lverun TMPDIR=$$tmp \
 	  $(DOTNET) test tests/managed/Lve.Tests/Lve.Tests.csproj $(DOTNET_FLAGS) \
 	  --logger 'console;verbosity=normal' > $(LVERUN_DOTNET)/test-managed.log 2>&1 || status=$$?; \
+	rm -rf $$tmp; \
 	cat $(LVERUN_DOTNET)/test-managed.log; \
 	awk '/^ *Passed: +[0-9]+$$/ { p = $$2 } /^ *Failed: +[0-9]+$$/ { f = $$2 } /^ *Skipped: +[0-9]+$$/ { s = $$2 } \
 	  END { printf "test-managed: %d passed, %d failed", p, f; if (s) printf ", %d skipped", s; print "" }' \
