@@ -21,16 +21,6 @@ public sealed record Account(string Name, uint Uid, uint Gid, uint[] Groups, str
     public override string ToString() => Name + " (uid " + Id + ")";
 }
 
-/// <summary>The outcome of a run: exit status (128+n for signal n), output.</summary>
-public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr, int Pid = 0)
-{
-    public string[] StderrLines => Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-    public string[] StdoutLines => Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-
-    public override string ToString() => "exit " + ExitCode.ToString(CultureInfo.InvariantCulture) + "\nstdout:\n" + Stdout + "\nstderr:\n" + Stderr;
-}
-
 /// <summary>
 /// One run of the setuid lane, shared by every test (they run one at a
 /// time).  tests/setuid/lane built the test variant of lverun (a relative
@@ -219,30 +209,8 @@ public sealed partial class SetuidHost : IDisposable
     }
 
     /// <summary>Any program, as root, with exact arguments.</summary>
-    public static ProcessResult Start(string file, IEnumerable<string> args, TimeSpan? timeout = null, Action<int>? started = null)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (string arg in args)
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("cannot start " + file);
-        process.StandardInput.Close();
-        started?.Invoke(process.Id);
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout ?? TimeSpan.FromSeconds(60)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException(file + " " + string.Join(' ', args.Select(a => "'" + a + "'")) + " did not finish");
-        }
-        process.WaitForExit();
-        return new ProcessResult(process.ExitCode, stdout.Result, stderr.Result, process.Id);
-    }
+    public static ProcessResult Start(string file, IEnumerable<string> args, TimeSpan? timeout = null, Action<int>? started = null) =>
+        ChildProcess.Run(file, args, null, timeout, started);
 
     // ---- LVEs ----------------------------------------------------------
 
