@@ -873,11 +873,16 @@ static void t_lves_belong_to_root(void)
 
 /* Long rows run fewer rounds where LVE_TEST_QUICK=1 (the TCG guest, ten
  * times slower than this host). */
+static int quick(void)
+{
+	const char *q = getenv("LVE_TEST_QUICK");
+
+	return q && strcmp(q, "1") == 0;
+}
+
 static int scaled(int n)
 {
-	const char *quick = getenv("LVE_TEST_QUICK");
-
-	return quick && strcmp(quick, "1") == 0 ? (n + 4) / 5 : n;
+	return quick() ? (n + 4) / 5 : n;
 }
 
 /* The hierarchy that carries controller @ctrl ("cpu", "cpuacct", "memory",
@@ -1935,7 +1940,7 @@ static void io_in_namespace(void)
 	dev_t rdev;
 	long long rule[4];
 	int fd, lfd, status;
-	const double secs = getenv("LVE_TEST_QUICK") ? 1.5 : 2.0;
+	const double secs = quick() ? 1.5 : 2.0;
 
 	REQUIRE(unshare(CLONE_NEWNS) == 0);
 	REQUIRE(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
@@ -2680,7 +2685,8 @@ static void t_entrant_stopped_holding_a_lock(void)
 	CHECK_NOT_DELAYED(enter_old, 0);
 	CHECK_GAVE_UP(enter_new, -EAGAIN);
 	kill_reap(pid);
-	/* the lock went with it; the half-made LVE is finished by the next one */
+	/* the lock went with it: creation works again, and LVE 361, which it
+	 * was about to make, is made by the next entrant */
 	CHECK_ERR(lve_create(362), 0);
 	enter_new = timed_call(ENTER, 361, "enter 361 after the holder died");
 	CHECK_NOT_DELAYED(enter_new, 0);
