@@ -195,12 +195,12 @@ static int open_file(const struct lve_host *host, int hfd, const char *rel, cons
 	return fd;
 }
 
-int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel, const char *file,
-	       const char *value)
+static int write_once(const struct lve_host *host, int h, int hfd, const char *rel,
+		      const char *file, const char *value)
 {
 	size_t len = strlen(value);
 	ssize_t n;
-	int fd, r = 0;
+	int fd, r;
 
 	if (LVE_FAKE(host) && LVE_FAKE(host)->writing) {
 		char path[LVE_PATH_MAX + NAME_MAX + 2];
@@ -213,16 +213,28 @@ int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel, con
 		if (r != 0)
 			return r < 0 ? r : 0; /* > 0: the emulation wrote it */
 	}
+	(void)h;
 	fd = open_file(host, hfd, rel, file, O_WRONLY);
 	if (fd < 0)
 		return fd;
 	/* cgroupfs takes a value in a single write(); a short one is a failure */
-	n = RETRY(write(fd, value, len));
-	if (n < 0)
-		r = (int)n;
-	else if ((size_t)n != len)
-		r = -EIO;
+	n = write(fd, value, len);
+	r = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
 	close(fd);
+	return r;
+}
+
+int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel, const char *file,
+	       const char *value)
+{
+	int r;
+
+	/* A signal may interrupt the write (a .NET runtime suspends its threads
+	 * with signals; the kernel may be waiting on a lock): write again, as
+	 * runc does.  The whole write, so that the fake trees prove it. */
+	do
+		r = write_once(host, h, hfd, rel, file, value);
+	while (r == -EINTR);
 	return r;
 }
 

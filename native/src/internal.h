@@ -82,6 +82,10 @@ struct lve_fake {
 	 * ("rename <to>") at @rel: for tests of the order of things */
 	void (*noted)(void *ctx, const struct lve_host *host, int h, const char *rel,
 		      const char *what);
+	/* the text of a task's /proc cgroup file (the fake knows where its
+	 * tasks are); returns its length or -errno */
+	int (*proc_cgroup)(void *ctx, const struct lve_host *host, pid_t pid, pid_t tid,
+			   int thread, char *buf, size_t size);
 	/* resolve paths one component at a time, as on kernels without openat2 */
 	int walk_only;
 };
