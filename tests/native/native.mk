@@ -3,8 +3,9 @@
 #   test-native      fake-tree tests, real-hierarchy tests, the API link check,
 #                    the export check; then the same C tests under ASan+UBSan
 #
-# The real-hierarchy suite needs root and a writable cgroup hierarchy; under
-# `make test` a test that cannot run is a failure (LVE_TEST_REQUIRE_REAL=1).
+# Both suites need root (trusted.* xattrs; a writable cgroup hierarchy for the
+# real one); under `make test` a test that cannot run is a failure
+# (LVE_TEST_REQUIRE_REAL=1), in either.
 
 TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-format-truncation -O1 -g -Inative/include -Inative/src
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -71,10 +72,10 @@ test-native: native native-test-bins
 	@for p in api_link_static api_link_shared api_link_cxx; do \
 	  $(BUILD)/tests/native/$$p || exit 1; done
 	@echo "== liblve: fake cgroupfs trees"
-	@$(BUILD)/tests/native/fake_test
+	@LVE_TEST_REQUIRE_REAL=1 $(BUILD)/tests/native/fake_test
 	@echo "== liblve: the real hierarchy"
 	@LVE_TEST_REQUIRE_REAL=1 $(BUILD)/tests/native/real_test
 	@echo "== liblve: the same, with AddressSanitizer and UndefinedBehaviorSanitizer"
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 $(BUILD)/tests/native/san/fake_test
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LVE_TEST_REQUIRE_REAL=1 $(BUILD)/tests/native/san/fake_test
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LVE_TEST_REQUIRE_REAL=1 \
 	  $(BUILD)/tests/native/san/real_test
