@@ -24,4 +24,4 @@ TEST_TARGETS += test-portable
 test-portable: $(BUILD)/lverun native
 	@case '$(PORTABLE)' in '') ;; *) echo "test-portable compares the portable build with the normal one: run it without PORTABLE" >&2; exit 1;; esac
 	@$(MAKE) --no-print-directory deb
-	@tests/portable/run $(BUILD) $(PKG_BUILD) $(PKG_DEB_DIR)
+	@MAKE='$(MAKE)' tests/portable/run $(BUILD) $(PKG_BUILD) $(PKG_DEB_DIR)
