@@ -237,7 +237,7 @@ PKG_DEB_SRC := $(PKG_DEB_DIR)/lverun-$(VERSION)
 PKG_DEB_DOCS := README.md LICENSE THIRD-PARTY-NOTICES $(PKG_BUILD)/dotnet/publish/dotnet-THIRD-PARTY-NOTICES.TXT
 
 deb:
-	@tests/deps debhelper dpkg-dev
+	@flock /tmp/lve-lock-apt tests/deps debhelper dpkg-dev
 	@$(MAKE) --no-print-directory $(PKG_BUILD_FLAGS) $(PKG_PARTS)
 	rm -rf $(PKG_DEB_DIR)
 	@mkdir -p $(PKG_DEB_SRC)
