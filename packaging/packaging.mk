@@ -56,7 +56,9 @@ PKG_CONFIGS := lverun.conf
 # The function names liblve(3) documents: each gets a man3 page that
 # points to liblve.3 (".so"), so `man lve_enter` works.
 PKG_MAN3_LINKS := lve_is_available lve_set_default lve_create lve_destroy lve_setup \
-	lve_instance_init lve_instance_destroy lve_enter lve_leave
+	lve_instance_init lve_instance_destroy lve_enter lve_leave \
+	lve_limit_info lve_limits_get lve_limits_set lve_defaults_get lve_defaults_set \
+	lve_list lve_usage_get
 
 PKG_STAGE := $(BUILD)/packaging
 PKG_MANPAGES := $(addprefix $(PKG_STAGE)/man/,$(PKG_MAN))
