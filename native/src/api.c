@@ -44,6 +44,7 @@ struct liblve {
 	struct {
 		uint8_t kind, ctrls;
 		uint16_t mount, root;  /* offsets in strings */
+		uint16_t parent;       /* as resolved at init, for the admin calls */
 	} hier[LVE_MAX_HIER];
 	uint16_t parent_spec;
 	uint16_t origin[LVE_MAX_HIER];
@@ -102,6 +103,8 @@ static int instance_pack(struct liblve *lve, const struct lve_host *host)
 		r = put_string(lve, host->h[i].mount, &lve->hier[i].mount);
 		if (r == 0)
 			r = put_string(lve, host->h[i].root, &lve->hier[i].root);
+		if (r == 0)
+			r = put_string(lve, host->h[i].parent, &lve->hier[i].parent);
 	}
 	if (r == 0)
 		r = put_string(lve, host->parent_spec, &lve->parent_spec);
@@ -109,8 +112,10 @@ static int instance_pack(struct liblve *lve, const struct lve_host *host)
 	return r;
 }
 
-/* The host as the instance knows it, with the task's cgroups as /proc shows
- * them now (@self_path: /proc/self/cgroup or a thread's). */
+/* The host as the instance knows it.  With @self_path (/proc/self/cgroup or
+ * a thread's), the task's cgroups as /proc shows them now, and the parent
+ * resolved against them; without, the parent as resolved at init (the
+ * admin calls: where the task is does not matter to them). */
 static int instance_host(const struct liblve *lve, struct lve_host *host, const char *self_path)
 {
 	char text[8192];
@@ -126,11 +131,15 @@ static int instance_host(const struct liblve *lve, struct lve_host *host, const 
 		h->ctrls = lve->hier[i].ctrls;
 		strcpy(h->mount, lve->strings + lve->hier[i].mount);
 		strcpy(h->root, lve->strings + lve->hier[i].root);
+		strcpy(h->parent, lve->strings + lve->hier[i].parent);
+		h->self[0] = '\0';
 	}
 	strcpy(host->parent_spec, lve->strings + lve->parent_spec);
 #ifdef LIBLVE_TEST_HOOKS
 	host->fake = NULL;
 #endif
+	if (!self_path)
+		return 0;
 	fd = open(self_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -398,7 +407,7 @@ static int admin(const struct liblve *lve, struct lve_host *host)
 		return -EINVAL;
 	if (!is_root())
 		return -EPERM;
-	return instance_host(lve, host, "/proc/self/cgroup");
+	return instance_host(lve, host, NULL);
 }
 
 static int valid_limits(const struct lve_limits *lim, uint32_t mask)
@@ -492,11 +501,10 @@ LVE_API int lve_usage_get(struct liblve *lve, uint32_t ve_id, struct lve_usage *
 	if (!valid_id(ve_id) || !out)
 		return fail(-EINVAL);
 	r = admin(lve, &host);
-	if (r == 0)
-		r = lve_tree_open(&t, &host);
 	if (r == 0) {
+		/* reading needs only the LVE's own cgroups */
+		lve_tree_lazy(&t, &host);
 		r = lve_tree_usage(&t, ve_id, out);
-		lve_tree_close(&t);
 	}
 	return fail(r);
 }

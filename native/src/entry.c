@@ -247,10 +247,16 @@ static void release_slot(int dfd, int slot, pid_t owner)
 
 /* The text of the task's /proc cgroup file: the thread's for a thread-only
  * move, else the process's. */
-static int task_cgroups(const struct lve_task *task, char *buf, size_t size)
+static int task_cgroups(const struct lve_host *host, const struct lve_task *task, char *buf,
+			size_t size)
 {
 	char path[64];
 	int fd, r;
+
+	(void)host; /* only test builds have a fake */
+	if (LVE_FAKE(host) && LVE_FAKE(host)->proc_cgroup)
+		return LVE_FAKE(host)->proc_cgroup(LVE_FAKE(host)->ctx, host, task->pid, task->tid,
+						   task->thread_only, buf, size);
 
 	if (task->thread_only)
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/cgroup", (int)task->pid, (int)task->tid);
@@ -316,7 +322,7 @@ int lve_task_inside(const struct lve_host *host, const struct lve_task *task)
 	struct lve_tree t;
 	int r;
 
-	r = task_cgroups(task, text, sizeof(text));
+	r = task_cgroups(host, task, text, sizeof(text));
 	if (r >= 0)
 		r = lve_host_cgroup_of(host, host->primary, text, cg, sizeof(cg));
 	if (r < 0)
@@ -381,7 +387,7 @@ int lve_task_enter(const struct lve_host *host, uint32_t id, const struct lve_ta
 	r = lve_tree_open(&t, host);
 	if (r < 0)
 		return r;
-	r = task_cgroups(task, text, sizeof(text));
+	r = task_cgroups(host, task, text, sizeof(text));
 	if (r < 0)
 		goto out;
 	for (i = 0; i < host->n; i++) {
@@ -454,7 +460,7 @@ int lve_task_within(const struct lve_host *host, const struct lve_task *task, ui
 	char text[8192], cg[LVE_PATH_MAX], lrel[LVE_PATH_MAX];
 	int r, inside = 0;
 
-	r = task_cgroups(task, text, sizeof(text));
+	r = task_cgroups(host, task, text, sizeof(text));
 	if (r < 0)
 		return r;
 	for (int i = 0; i < host->n; i++) {

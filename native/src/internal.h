@@ -82,6 +82,10 @@ struct lve_fake {
 	 * ("rename <to>") at @rel: for tests of the order of things */
 	void (*noted)(void *ctx, const struct lve_host *host, int h, const char *rel,
 		      const char *what);
+	/* the text of a task's /proc cgroup file (the fake knows where its
+	 * tasks are); returns its length or -errno */
+	int (*proc_cgroup)(void *ctx, const struct lve_host *host, pid_t pid, pid_t tid,
+			   int thread, char *buf, size_t size);
 	/* resolve paths one component at a time, as on kernels without openat2 */
 	int walk_only;
 };
@@ -119,6 +123,10 @@ LVE_HIDDEN int cgfs_open_hier(const struct lve_host *host, int h);
 /* Open the directory @rel (relative, "" = @dirfd itself) beneath @dirfd,
  * refusing symlinks on every component; O_RDONLY|O_DIRECTORY|O_CLOEXEC. */
 LVE_HIDDEN int cgfs_open_dir(const struct lve_host *host, int dirfd, const char *rel);
+/* Open cgroup @rel of hierarchy @h from its mount point's path, with no
+ * directory fd of the hierarchy at hand (a tree opened lazily), refusing
+ * symlinks and anything not on cgroupfs as cgfs_open_dir does. */
+LVE_HIDDEN int cgfs_open_mounted(const struct lve_host *host, int h, const char *rel);
 /* Write @value to control file @file of cgroup @rel in hierarchy @h. */
 LVE_HIDDEN int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel,
 			  const char *file, const char *value);
@@ -197,10 +205,13 @@ LVE_HIDDEN int lve_config_parent(const char *path, char *out, size_t size);
 
 struct lve_tree {
 	const struct lve_host *host;
-	int fd[LVE_MAX_HIER];
+	int fd[LVE_MAX_HIER]; /* -1: not opened (lve_tree_lazy) */
 };
 
 LVE_HIDDEN int lve_tree_open(struct lve_tree *t, const struct lve_host *host);
+/* A tree whose hierarchies are not opened: only lve_open_lve() works on it
+ * (reading an LVE needs no more, and bulk readers save the opens). */
+LVE_HIDDEN void lve_tree_lazy(struct lve_tree *t, const struct lve_host *host);
 LVE_HIDDEN void lve_tree_close(struct lve_tree *t);
 /* "<parent>/<id>" in hierarchy @h. */
 LVE_HIDDEN int lve_rel(const struct lve_hier *hier, uint32_t id, char *out, size_t size);

@@ -73,12 +73,23 @@ void lve_tree_close(struct lve_tree *t)
 			close(t->fd[i]);
 }
 
+void lve_tree_lazy(struct lve_tree *t, const struct lve_host *host)
+{
+	t->host = host;
+	for (int i = 0; i < LVE_MAX_HIER; i++)
+		t->fd[i] = -1;
+}
+
 int lve_open_lve(const struct lve_tree *t, int h, uint32_t id)
 {
 	char rel[LVE_PATH_MAX];
 	int r = lve_rel(&t->host->h[h], id, rel, sizeof(rel));
 
-	return r < 0 ? r : cgfs_open_dir(t->host, t->fd[h], rel);
+	if (r < 0)
+		return r;
+	if (t->fd[h] < 0)
+		return cgfs_open_mounted(t->host, h, rel);
+	return cgfs_open_dir(t->host, t->fd[h], rel);
 }
 
 /* The kernel's ways of saying "no room for another cgroup". */
@@ -253,8 +264,16 @@ static int place_one(const struct lve_tree *t, int h, uint32_t id, const struct 
 			close(dfd);
 		return r;
 	}
-	(void)cgfs_rmdir(t->host, h, t->fd[h], temp); /* stale: its creator is gone */
 	r = build_one(t, h, temp, lim, &temp_made, unenforced, &dfd);
+	if (r == 0 && !temp_made) {
+		/* a stale temporary name: its creator is gone (creations are
+		 * serialised), and it may hold anything: start it afresh */
+		close(dfd);
+		dfd = -1;
+		r = cgfs_rmdir(t->host, h, t->fd[h], temp);
+		if (r == 0)
+			r = build_one(t, h, temp, lim, &temp_made, unenforced, &dfd);
+	}
 	if (r == 0 && is_primary)
 		r = lve_record_write(t, dfd, temp, lim, *unenforced | uncarried(t->host, lim));
 	if (dfd >= 0)
