@@ -1075,7 +1075,8 @@ static void t_every_limit_in_its_file(void)
 	struct lve_limits lim, got;
 	struct disk disks[16];
 	int nd = hardware_disks(disks, 16);
-	uint32_t unenforced = 0xffffffffu, io_bits = LVE_LIMIT_BIT(LVE_LIMIT_IO) | LVE_LIMIT_BIT(LVE_LIMIT_IOPS);
+	uint32_t io_bits = LVE_LIMIT_BIT(LVE_LIMIT_IO) | LVE_LIMIT_BIT(LVE_LIMIT_IOPS);
+	uint32_t unenforced = 0xffffffffu;
 	long long weight;
 
 	memset(&lim, 0, sizeof(lim));
