@@ -55,6 +55,9 @@ enum lve_layout_kind { LVE_V1 = 1, LVE_V2 = 2 };
 #define LVE_ID_MAX 0x7fffffffu
 /* CFS period: speed N means N ms of CPU time per 100 ms. */
 #define LVE_CPU_PERIOD_US 100000
+/* v1: memory+swap's limit above pmem's, one memcg charge batch (64 pages):
+ * see lve_v1_pmem(). */
+#define LVE_MEMSW_MARGIN (256u * 1024)
 
 struct lve_host;
 

@@ -720,7 +720,8 @@ static const struct {
 	const char *v1, *v2; /* what it holds after, NULL: not on that layout */
 } exact[] = {
 	{ LVE_LIMIT_PMEM, 64ull << 20, "memory.limit_in_bytes", LVE_CTRL_MEMORY, "67108864", NULL },
-	{ LVE_LIMIT_PMEM, 64ull << 20, "memory.memsw.limit_in_bytes", LVE_CTRL_MEMORY, "67108864", NULL },
+	/* one charge batch above: the memory limit is hit first, and counted */
+	{ LVE_LIMIT_PMEM, 64ull << 20, "memory.memsw.limit_in_bytes", LVE_CTRL_MEMORY, "67371008", NULL },
 	{ LVE_LIMIT_PMEM, 64ull << 20, "memory.max", LVE_CTRL_MEMORY, NULL, "67108864" },
 	{ LVE_LIMIT_PMEM, 64ull << 20, "memory.swap.max", LVE_CTRL_MEMORY, NULL, "0" },
 	{ LVE_LIMIT_PMEM, 0, "memory.limit_in_bytes", LVE_CTRL_MEMORY, "-1", NULL },
@@ -833,17 +834,17 @@ static void t_pmem_order_v1(void)
 	ft->trace[0] = '\0';
 	CHECK_INT(set_limit(&ft->host, 33, LVE_LIMIT_PMEM, 1ull << 30, NULL), 0);
 	CHECK_STR(ft->trace, "memory:lve/33/memory.limit_in_bytes=1073741824\n"
-			     "memory:lve/33/memory.memsw.limit_in_bytes=1073741824\n"
+			     "memory:lve/33/memory.memsw.limit_in_bytes=1074003968\n"
 			     "cpu:lve/33:xattr trusted.liblve.limits\n");
 	/* raising: the kernel refuses memory above memory+swap, so that first */
 	ft->trace[0] = '\0';
 	CHECK_INT(set_limit(&ft->host, 33, LVE_LIMIT_PMEM, 2ull << 30, NULL), 0);
 	CHECK_STR(ft->trace, "memory:lve/33/memory.limit_in_bytes=2147483648\n"
-			     "memory:lve/33/memory.memsw.limit_in_bytes=2147483648\n"
+			     "memory:lve/33/memory.memsw.limit_in_bytes=2147745792\n"
 			     "memory:lve/33/memory.limit_in_bytes=2147483648\n"
 			     "cpu:lve/33:xattr trusted.liblve.limits\n");
 	CHECK_STR(fake_value(ft, LVE_CTRL_MEMORY, 33, "memory.limit_in_bytes"), "2147483648");
-	CHECK_STR(fake_value(ft, LVE_CTRL_MEMORY, 33, "memory.memsw.limit_in_bytes"), "2147483648");
+	CHECK_STR(fake_value(ft, LVE_CTRL_MEMORY, 33, "memory.memsw.limit_in_bytes"), "2147745792");
 	/* back to none: the same, with -1 */
 	CHECK_INT(set_limit(&ft->host, 33, LVE_LIMIT_PMEM, 0, NULL), 0);
 	CHECK_STR(fake_value(ft, LVE_CTRL_MEMORY, 33, "memory.limit_in_bytes"), "-1");

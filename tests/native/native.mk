@@ -10,6 +10,8 @@
 TEST_CFLAGS := -std=c11 -Wall -Wextra -Werror -Wno-format-truncation -O1 -g -Inative/include -Inative/src
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 NATIVE_TESTS := fake_test real_test
+# e2fsprogs: the io row makes a filesystem on a loop device
+APT_PACKAGES += e2fsprogs
 NATIVE_TEST_HDRS := tests/native/harness.h tests/native/cgtree.h tests/native/faketree.h
 
 # The fake-tree tests drive a test build of the library, the only one with
