@@ -13,6 +13,11 @@ public static class Accounts
 {
     private static readonly Dictionary<uint, string?> names = [];
 
+    /// <summary>Above this many LVEs, one pass over the database beats one lookup per LVE.</summary>
+    private const int EnumerateAbove = 64;
+
+    private static bool enumerated;
+
     /// <summary>
     /// Whether <paramref name="name"/> can be a user name in the
     /// configuration: what useradd accepts, roughly (no blank, no '#', no
@@ -26,22 +31,44 @@ public static class Accounts
     public static uint? Uid(string name) =>
         IsValidName(name) ? Libc.GetPasswdByName(name)?.Uid : null;
 
+    /// <summary>
+    /// Get ready to name <paramref name="count"/> LVEs: for many, read the
+    /// whole database once (getpwent), and name only from it.
+    /// </summary>
+    public static void Prepare(int count)
+    {
+        lock (names)
+        {
+            if (count <= EnumerateAbove || enumerated)
+                return;
+            enumerated = true;
+            foreach (PasswdEntry user in Libc.AllPasswd())
+                names.TryAdd(user.Uid, user.DisplayName);
+        }
+    }
+
     /// <summary>The name of uid <paramref name="uid"/>, or null (looked up once per uid).</summary>
     public static string? Name(uint uid)
     {
-        if (names.TryGetValue(uid, out string? known))
-            return known;
-        string? name;
+        lock (names)
+        {
+            if (names.TryGetValue(uid, out string? found))
+                return found;
+            if (enumerated)
+                return null;
+        }
+        string? known;
         try
         {
-            name = Libc.GetPasswdByUid(uid)?.DisplayName;
+            known = Libc.GetPasswdByUid(uid)?.DisplayName;
         }
         catch (NativeCallException)
         {
-            name = null;
+            known = null;
         }
-        names[uid] = name;
-        return name;
+        lock (names)
+            names[uid] = known;
+        return known;
     }
 
     /// <summary>The user to show for LVE <paramref name="id"/>: the configured one, else the account whose uid it is.</summary>

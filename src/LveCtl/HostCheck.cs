@@ -186,10 +186,12 @@ public static class HostCheck
                 {
                     string[] bfq = DisksWith("bfq");
                     string disks = bfq.Length == 0 ? "no disk uses the bfq scheduler" : "bfq on " + string.Join(", ", bfq);
+                    // the knob is there as soon as bfq is loaded; it acts only on disks that use bfq
+                    const string useBfq = "a weight acts only on disks whose scheduler is bfq: modprobe bfq; echo bfq > /sys/block/DISK/queue/scheduler";
                     if (m.Version == 1)
-                        return Has(limit, "blkio.bfq.weight" + v, files.Contains("blkio.bfq.weight"),
-                            files.Contains("blkio.bfq.weight") ? disks : "needs the bfq scheduler (modprobe bfq; echo bfq > /sys/block/DISK/queue/scheduler)");
-                    if (files.Contains("io.bfq.weight"))
+                        return Has(limit, "blkio.bfq.weight" + v, files.Contains("blkio.bfq.weight") && bfq.Length > 0,
+                            files.Contains("blkio.bfq.weight") && bfq.Length > 0 ? disks : files.Contains("blkio.bfq.weight") ? disks + "; " + useBfq : useBfq);
+                    if (files.Contains("io.bfq.weight") && bfq.Length > 0)
                         return Has(limit, "io.bfq.weight" + v, true, disks);
                     bool iocost = File.Exists(Path.Combine(m.Point, "io.cost.qos")) &&
                         File.ReadAllText(Path.Combine(m.Point, "io.cost.qos")).Contains("enable=1", StringComparison.Ordinal);
@@ -314,7 +316,7 @@ public static class HostCheck
                 string home = Join(cpu.Point, Relative(cpu.Root, ownPath));
                 process = Median(() => Move(probe, home, "cgroup.procs", Environment.ProcessId));
                 if (cpu.Version == 1)
-                    thread = Median(() => Move(probe, home, "tasks", Gettid()));
+                    thread = Median(() => Move(probe, home, "tasks", 0)); // "0": this thread, as lverun enters
             }
             finally
             {
@@ -334,10 +336,17 @@ public static class HostCheck
         return new(on, process, thread, note);
     }
 
-    /// <summary>Move task <paramref name="id"/> into <paramref name="probe"/> and back to <paramref name="home"/>; the milliseconds of the move in.</summary>
+    /// <summary>
+    /// Move task <paramref name="id"/> into <paramref name="probe"/> and back
+    /// to <paramref name="home"/>; the milliseconds of the move in.  After a
+    /// quiet spell, as a launch on a calm host: the kernel keeps the slow
+    /// mode for a grace period after a move, so moves back to back would not
+    /// show the wait.
+    /// </summary>
     private static double Move(string probe, string home, string file, int id)
     {
         string text = id.ToString(CultureInfo.InvariantCulture);
+        System.Threading.Thread.Sleep(100);
         var clock = Stopwatch.StartNew();
         File.WriteAllText(Path.Combine(probe, file), text);
         double ms = clock.Elapsed.TotalMilliseconds;
@@ -350,7 +359,7 @@ public static class HostCheck
         var times = new List<double>();
         try
         {
-            for (int i = 0; i < 5; i++)
+            for (int i = 0; i < 3; i++)
                 times.Add(measure());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -360,9 +369,6 @@ public static class HostCheck
         times.Sort();
         return times[times.Count / 2];
     }
-
-    private static int Gettid() => int.Parse(Path.GetFileName(Directory.ResolveLinkTarget("/proc/thread-self", false)?.FullName ?? "0"),
-        CultureInfo.InvariantCulture);
 
     private static (string Spec, string Source) ParentSetting(ConfigDocument config)
     {

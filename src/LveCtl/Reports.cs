@@ -163,7 +163,7 @@ public static class Reports
     public static void Json(Session s, System.Action<Utf8JsonWriter> body)
     {
         s.Out.Flush();
-        using (var w = new Utf8JsonWriter(s.OutStream))
+        using (var w = new Utf8JsonWriter(s.OutStream, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             body(w);
             w.Flush();

@@ -31,21 +31,36 @@ public sealed class Session(string configPath, Stream outputStream, TextWriter o
     public int Status { get; private set; } = ExitCode.Ok;
 
     /// <summary>liblve's instance: the hierarchies, found once for the whole run.</summary>
-    public LveInstance Lve => instance ??= new LveInstance();
+    public LveInstance Lve
+    {
+        get
+        {
+            lock (unenforced)
+                return instance ??= new LveInstance();
+        }
+    }
 
     /// <summary>"lvectl: what: why" on stderr; the run ends with status 1 at least.</summary>
     public void Fail(string what, string why)
     {
-        Err.WriteLine("lvectl: " + what + ": " + why);
-        Status = Math.Max(Status, ExitCode.Partial);
+        lock (unenforced)
+        {
+            Err.WriteLine("lvectl: " + what + ": " + why);
+            Status = Math.Max(Status, ExitCode.Partial);
+        }
     }
 
     /// <summary>"lvectl: warning: what: why" on stderr; the status is unchanged.</summary>
-    public void Warn(string what, string why) => Err.WriteLine("lvectl: warning: " + what + ": " + why);
+    public void Warn(string what, string why)
+    {
+        lock (unenforced)
+            Err.WriteLine("lvectl: warning: " + what + ": " + why);
+    }
 
     /// <summary>Note the limits liblve recorded but this host cannot enforce, for <see cref="ReportUnenforced"/>.</summary>
     public void NoteUnenforced(uint id, IReadOnlyList<LveLimit> limits)
     {
+        lock (unenforced)
         foreach (LveLimit limit in limits)
         {
             if (!unenforced.TryGetValue(limit.Name, out List<uint>? ids))

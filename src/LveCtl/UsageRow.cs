@@ -114,28 +114,32 @@ public static class UsageSampler
     /// <summary>
     /// The rows of <paramref name="ids"/> (every LVE when null).  With an
     /// interval, two samples that far apart, and the rates between them.
-    /// An LVE that cannot be read is reported and left out.
+    /// An LVE that cannot be read is reported and left out.  The LVEs are
+    /// read on every core at once: the time goes into the kernel's cgroup
+    /// files, one LVE at a time per thread (liblve's calls on one instance
+    /// may run side by side).
     /// </summary>
     public static List<UsageRow> Sample(Session s, ConfigDocument config, IReadOnlyList<uint>? ids, double? interval,
         bool withConfigured, bool reportMissing)
     {
         IReadOnlyList<uint> which = ids ?? s.Lve.List();
-        var first = new Dictionary<uint, LveUsage>();
+        Accounts.Prepare(which.Count);
+        LveUsage?[]? first = null;
         var clock = Stopwatch.StartNew();
         if (interval is double seconds)
         {
-            foreach (uint id in which)
-                if (Read(s, id, reportMissing: false) is LveUsage u)
-                    first[id] = u;
+            first = new LveUsage?[which.Count];
+            Parallel(which.Count, i => first[i] = Read(s, which[i], reportMissing: false));
             Thread.Sleep(TimeSpan.FromSeconds(seconds));
         }
         double elapsed = clock.Elapsed.TotalSeconds;
-        var rows = new List<UsageRow>(which.Count);
-        foreach (uint id in which)
+        var found = new UsageRow?[which.Count];
+        Parallel(which.Count, i =>
         {
+            uint id = which[i];
             LveUsage? now = Read(s, id, reportMissing);
             if (now == null)
-                continue;
+                return;
             LveLimits limits;
             try
             {
@@ -145,15 +149,32 @@ public static class UsageSampler
             {
                 if (reportMissing || e.Errno != Errno.ENOENT)
                     s.Fail("usage " + LveId.Text(id), e.Errno == Errno.ENOENT ? "no such LVE" : Errno.Describe(e.Errno));
-                continue;
+                return;
             }
             var row = new UsageRow(id, Accounts.UserOf(id, config), withConfigured ? config.Find(id) != null : null,
                 limits, now, null, null, null, null);
-            if (first.TryGetValue(id, out LveUsage? before))
+            if (first?[i] is LveUsage before)
                 row = row.WithRates(before, elapsed);
-            rows.Add(row);
-        }
+            found[i] = row;
+        });
+        var rows = new List<UsageRow>(which.Count);
+        foreach (UsageRow? row in found)
+            if (row != null)
+                rows.Add(row);
         return rows;
+    }
+
+    /// <summary>body(0..count-1), spread over the cores; small counts on this thread.</summary>
+    public static void Parallel(int count, Action<int> body)
+    {
+        if (count < 64 || Environment.ProcessorCount < 2)
+        {
+            for (int i = 0; i < count; i++)
+                body(i);
+            return;
+        }
+        System.Threading.Tasks.Parallel.For(0, count,
+            new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, body);
     }
 
     private static LveUsage? Read(Session s, uint id, bool reportMissing)
