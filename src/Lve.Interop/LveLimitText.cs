@@ -218,7 +218,7 @@ public sealed partial class LveLimit
         return Text(bytes) + "B";
     }
 
-    /// <summary>A size in at most six characters: 512B, 9.5K, 117.7M, 1T.</summary>
+    /// <summary>A size in at most six characters: 512B, 9.5K, 117.7M, 1023M, 1T.</summary>
     public static string ShortSize(ulong bytes)
     {
         foreach (var (suffix, shift) in Suffixes)
@@ -226,7 +226,7 @@ public sealed partial class LveLimit
             if (bytes >> shift == 0)
                 continue;
             double v = bytes / (double)(1ul << shift);
-            string number = v >= 100 ? Math.Round(v).ToString("0", CultureInfo.InvariantCulture)
+            string number = v >= 999.95 ? Math.Round(v).ToString("0", CultureInfo.InvariantCulture)
                 : Math.Round(v, 1).ToString("0.#", CultureInfo.InvariantCulture);
             return number + suffix;
         }

@@ -167,16 +167,23 @@ public static class CommandLine
         foreach (Command c in new[] { set, setUser, @default, unset, limits, list, apply, destroy, usage, top, check })
             root.Subcommands.Add(c);
 
+        if (args.Length == 0)
+            throw new CtlFailure(ExitCode.Usage, "usage", "no command (see lvectl --help)");
         var parsing = new ParserConfiguration { ResponseFileTokenReplacer = null };
         ParseResult result = root.Parse(args, parsing);
+        if (result.CommandResult.Command == root && result.UnmatchedTokens.Count == 0 && result.Action is not HelpAction &&
+            result.GetResult(root.Options.OfType<VersionOption>().Single()) == null)
+            throw new CtlFailure(ExitCode.Usage, "usage", "no command (see lvectl --help)");
+        if (result.UnmatchedTokens.Count > 0)
+        {
+            string where = result.CommandResult.Command == root ? "lvectl" : "lvectl " + result.CommandResult.Command.Name;
+            throw new CtlFailure(ExitCode.Usage, "usage", "unrecognized argument '" + result.UnmatchedTokens[0] + "' (see " + where + " --help)");
+        }
         if (result.Errors.Count > 0)
         {
             string command = result.CommandResult.Command == root ? "lvectl" : "lvectl " + result.CommandResult.Command.Name;
             throw new CtlFailure(ExitCode.Usage, "usage", result.Errors[0].Message + " (see " + command + " --help)");
         }
-        if (result.CommandResult.Command == root && result.Action is not HelpAction && result.Action is not null &&
-            result.GetResult(root.Options.OfType<VersionOption>().Single()) == null)
-            throw new CtlFailure(ExitCode.Usage, "usage", "no command (see lvectl --help)");
         if (result.Action == null)
             throw new CtlFailure(ExitCode.Usage, "usage", "no command (see lvectl --help)");
         var invocation = new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false };

@@ -328,19 +328,23 @@ public sealed class ConfigDocument
             if (limits == null || limits.Any(l => l.Name == s.Key))
                 drop.Add(s.Line);
         if (limits == null)
-        {
             drop.Add(section.Header);
-            // a section left with blank lines only goes whole
-            int end = SectionEnd(section);
-            if (Enumerable.Range(section.Header, end - section.Header).All(i => drop.Contains(i) || lines[i].Trim().Length == 0))
-                for (int i = section.Header; i < end; i++)
-                    drop.Add(i);
-        }
+        // no blank line doubled where lines went, none left at the end
         var edit = new List<string>();
+        bool droppedSince = false;
         for (int i = 0; i < lines.Count; i++)
-            if (!drop.Contains(i))
-                edit.Add(lines[i]);
-        // no blank line left at the end or doubled where the section was
+        {
+            if (drop.Contains(i))
+            {
+                droppedSince = true;
+                continue;
+            }
+            bool blank = lines[i].Trim().Length == 0;
+            if (blank && droppedSince && (edit.Count == 0 || edit[^1].Trim().Length == 0))
+                continue;
+            edit.Add(lines[i]);
+            droppedSince = false;
+        }
         bool endedBlank = lines.Count > 0 && lines[^1].Trim().Length == 0;
         while (edit.Count > 0 && edit[^1].Trim().Length == 0 && !endedBlank)
             edit.RemoveAt(edit.Count - 1);
@@ -351,13 +355,6 @@ public sealed class ConfigDocument
     {
         string t = line.TrimStart(' ', '\t');
         return t.StartsWith('#');
-    }
-
-    /// <summary>The index after the last line of <paramref name="section"/>.</summary>
-    private int SectionEnd(Section section)
-    {
-        Section? next = sections.FirstOrDefault(s => s.Header > section.Header);
-        return next?.Header ?? lines.Count;
     }
 
     /// <summary>Replace the values of keys the section has; add the others after its last setting.</summary>
