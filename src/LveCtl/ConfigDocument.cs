@@ -357,12 +357,17 @@ public sealed class ConfigDocument
         return t.StartsWith('#');
     }
 
-    /// <summary>Replace the values of keys the section has; add the others after its last setting.</summary>
+    /// <summary>
+    /// Replace the values of keys the section has; add each other one after
+    /// its commented-out example in the section ("#pmem = 1G", as the
+    /// shipped file has them), else after the section's last setting.
+    /// </summary>
     private void WriteInto(List<string> edit, Section section, List<(string Key, string Value)> values)
     {
         var own = settings.Where(s => s.Section == section).ToList();
-        int insertAt = (own.Count > 0 ? own.Max(s => s.Line) : section.Header) + 1;
-        var added = new List<string>();
+        int end = sections.FirstOrDefault(s => s.Header > section.Header)?.Header ?? lines.Count;
+        int afterLast = (own.Count > 0 ? own.Max(s => s.Line) : section.Header) + 1;
+        var added = new List<(int At, int Order, string Line)>();
         foreach (var (key, value) in values)
         {
             Setting? existing = own.FirstOrDefault(s => s.Key == key);
@@ -370,11 +375,21 @@ public sealed class ConfigDocument
             {
                 string raw = edit[existing.Line];
                 edit[existing.Line] = raw[..existing.ValueStart] + value + raw[existing.ValueEnd..];
+                continue;
             }
-            else
-                added.Add(key + " = " + value);
+            int example = -1;
+            for (int i = section.Header + 1; i < end && example < 0; i++)
+            {
+                string t = lines[i].TrimStart(' ', '\t');
+                if (t.StartsWith('#') && t[1..].TrimStart(' ', '\t') is string rest && rest.StartsWith(key, StringComparison.Ordinal) &&
+                    rest[key.Length..].TrimStart(' ', '\t').StartsWith('='))
+                    example = i;
+            }
+            added.Add((example >= 0 ? example + 1 : afterLast, added.Count, key + " = " + value));
         }
-        edit.InsertRange(insertAt, added);
+        // from the bottom up, so that each index still means what it meant
+        foreach (var (at, _, line) in added.OrderByDescending(a => a.At).ThenByDescending(a => a.Order))
+            edit.Insert(at, line);
     }
 
     private ConfigDocument Reparse(List<string> edit)

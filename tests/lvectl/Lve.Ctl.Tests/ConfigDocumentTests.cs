@@ -83,6 +83,15 @@ public class ConfigDocumentTests
     }
 
     [Fact]
+    public void A_new_setting_goes_after_its_commented_out_example()
+    {
+        const string text = "[default]\n# CPU\n#speed = 100%\n# memory\n#pmem = 1G\n\n[lve 5]\n";
+        ConfigDocument.Parse(text).WithDefaults(LveLimits.None.With(L("pmem"), 2ul << 30).With(L("speed"), 50).With(L("ep"), 9)).Text
+            .Should().Be("[default]\nep = 9\n# CPU\n#speed = 100%\nspeed = 50%\n# memory\n#pmem = 1G\npmem = 2G\n\n[lve 5]\n",
+                "without an example or a setting, right after the header");
+    }
+
+    [Fact]
     public void Defaults_are_made_before_the_first_LVE_and_its_comments()
     {
         const string text = "# head\n\n# Alice\n[lve 1001]\npmem = 2G\n";
