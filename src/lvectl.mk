@@ -30,3 +30,9 @@ $(BUILD)/lvectl: $(LVECTL_SRCS) $(BUILD)/liblve.a $(BUILD)/dotnet/lvectl-setting
 	  -p:LveConf=$(LIBLVE_CONF) -p:LveDefaultParent=$(LIBLVE_DEFAULT_PARENT) -o $(BUILD)/dotnet/publish-lvectl || status=$$?; \
 	rm -rf $$tmp; exit $$status
 	install -m 0755 $(BUILD)/dotnet/publish-lvectl/lvectl $@
+
+# bench/lvectl-bench: 10,000 LVEs, beneath the bench's own cgroups
+# (docs/performance-lvectl.md).  Measured, never asserted.
+.PHONY: bench-lvectl
+bench-lvectl: $(BUILD)/lvectl $(BUILD)/lvedemo
+	@BUILD=$(BUILD) bench/lvectl-bench
