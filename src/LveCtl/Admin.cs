@@ -92,6 +92,8 @@ public static class Admin
     /// </summary>
     public static void ApplyAll(Session s)
     {
+        // on a cgroup v2 host, in lve.service: the subtree systemd delegated first
+        SystemdDelegation.BeforeApply(s);
         ConfigDocument doc = ConfigFile.Read(s.ConfigPath).Document;
         LveLimits defaults = doc.EffectiveDefaults;
         int configured = 0, others = 0;

@@ -314,6 +314,46 @@ public sealed class ConfigDocument
     }
 
     /// <summary>
+    /// The host-wide parent set to <paramref name="path"/>: its value
+    /// replaced, or a line added after its commented-out example, else
+    /// before the first section and the comments that lead into it, with
+    /// <paramref name="comment"/> above it.
+    /// </summary>
+    public ConfigDocument WithParent(string path, string comment)
+    {
+        if (!IsCleanAbsolutePath(path))
+            throw new ArgumentException("not a clean absolute cgroup path: " + path, nameof(path));
+        var edit = new List<string>(lines);
+        Setting? existing = settings.FirstOrDefault(s => s.Section.Kind == SectionKind.HostWide && s.Key == ParentKey);
+        if (existing != null)
+        {
+            string raw = edit[existing.Line];
+            edit[existing.Line] = raw[..existing.ValueStart] + path + raw[existing.ValueEnd..];
+            return Reparse(edit);
+        }
+        int end = sections.Count > 0 ? sections[0].Header : lines.Count;
+        int at = -1;
+        for (int i = 0; i < end && at < 0; i++)
+        {
+            string t = lines[i].TrimStart(' ', '\t');
+            if (t.StartsWith('#') && t[1..].TrimStart(' ', '\t') is string rest && rest.StartsWith(ParentKey, StringComparison.Ordinal) &&
+                rest[ParentKey.Length..].TrimStart(' ', '\t').StartsWith('='))
+                at = i + 1;
+        }
+        var block = new List<string> { comment, ParentKey + " = " + path };
+        if (at < 0)
+        {
+            at = end;
+            while (sections.Count > 0 && at > 0 && IsComment(edit[at - 1]))
+                at--;
+            if (at < edit.Count)
+                block.Add("");
+        }
+        edit.InsertRange(at, block);
+        return Reparse(edit);
+    }
+
+    /// <summary>
     /// LVE <paramref name="id"/> without the limits named (null: without its
     /// section, which removes the header and every setting of it; comments
     /// stay).  Removing what is not there changes nothing.
