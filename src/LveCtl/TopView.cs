@@ -175,9 +175,9 @@ public static class TopView
         ulong procs = (ulong)lines.Sum(l => (double)(l.Row.Now.Nproc ?? 0));
         var text = new List<string>
         {
-            "lvectl top  " + DateTime.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + "  " + lines.Count + " LVEs  every " +
+            "lvectl top " + DateTime.Now.ToString("HH:mm:ss", CultureInfo.InvariantCulture) + "  " + lines.Count + " LVEs  every " +
                 interval.ToString("0.#", CultureInfo.InvariantCulture) + "s  sorted by " + sort +
-                (help ? "   q quit, sort: c m p e i f" : ""),
+                (help ? "  q: quit, c m p e i f: sort" : ""),
             "CPU " + cpu.ToString("0.0", CultureInfo.InvariantCulture) + "%  memory " + LveLimit.ShortSize(mem) + "  processes " + procs +
                 "  limits hit in the interval: " + lines.Count(l => l.FaultsDelta > 0) + " LVEs",
             "",
