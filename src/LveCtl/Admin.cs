@@ -128,7 +128,9 @@ public static class Admin
         {
             if (doc.Find(id) != null)
                 ApplyOne(s, id, doc.Effective(id));
-            else if (!ApplyOne(s, id, doc.EffectiveDefaults, createMissing: false, quietIfMissing: true))
+            else if (Exists(s, id))
+                ApplyOne(s, id, doc.EffectiveDefaults, createMissing: false);
+            else
                 s.Warn("apply " + LveId.Text(id), "not configured and does not exist: nothing to apply");
         }
         s.ReportUnenforced();
@@ -170,16 +172,12 @@ public static class Admin
     /// <paramref name="createMissing"/>).  False when it failed (reported)
     /// or the LVE was missing.
     /// </summary>
-    public static bool ApplyOne(Session s, uint id, LveLimits limits, bool createMissing = true, bool quietIfMissing = false)
+    public static bool ApplyOne(Session s, uint id, LveLimits limits, bool createMissing = true)
     {
         try
         {
             if (!createMissing && !Exists(s, id))
-            {
-                if (!quietIfMissing)
-                    return false;
                 return false;
-            }
             if (limits.Mask == 0)
                 return true;
             s.NoteUnenforced(id, s.Lve.SetLimits(id, limits));

@@ -233,6 +233,10 @@ public sealed class LvectlTests : IDisposable
         ProcessResult again = tree.Lvectl("unset", "1401");
         Ok(again);
         again.Stderr.Should().Contain("not configured");
+        ProcessResult nothing = tree.Lvectl("apply", "4343");
+        Ok(nothing);
+        nothing.StderrLines.Should().Equal("lvectl: warning: apply 4343: not configured and does not exist: nothing to apply");
+        Directory.Exists(tree.LveDirectory("cpu", 4343)).Should().BeFalse("apply makes only configured LVEs");
     }
 
     [Fact]
