@@ -83,7 +83,7 @@ clean:
 	rm -rf build
 
 include tests/native/native.mk
--include $(wildcard src/dotnet.mk packaging/packaging.mk tests/*/lane.mk)
+-include $(wildcard src/dotnet.mk src/lvectl.mk packaging/packaging.mk tests/*/lane.mk)
 
 # Targets are collected above, so these come last.
 .PHONY: build-all
