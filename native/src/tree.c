@@ -191,6 +191,41 @@ undo:
 	return r;
 }
 
+/*
+ * Is the parent of hierarchy @h ready: there, 0711, and on v2 handing our
+ * controllers down (which the kernel allows only if every level above it
+ * does)?  The common case of every creation after the first: no mkdir to
+ * try level by level.
+ */
+static int parent_ready(const struct lve_tree *t, int h)
+{
+	const struct lve_host *host = t->host;
+	char enabled[512];
+	struct stat st;
+	int dfd, ready;
+
+	dfd = cgfs_open_dir(host, t->fd[h], host->h[h].parent);
+	if (dfd < 0)
+		return 0;
+	ready = fstat(dfd, &st) == 0 && (st.st_mode & 07777) == PARENT_MODE;
+	if (ready && host->h[h].kind == LVE_V2) {
+		ready = cgfs_read_at(host, dfd, "cgroup.subtree_control", enabled, sizeof(enabled)) >= 0;
+		for (int c = 0; ready && c < 5; c++) {
+			static const struct {
+				unsigned bit;
+				const char *name;
+			} ctrl[] = { { LVE_CTRL_CPU, "cpu" }, { LVE_CTRL_IO, "io" },
+				     { LVE_CTRL_MEMORY, "memory" }, { LVE_CTRL_PIDS, "pids" },
+				     { 0, "" } };
+
+			if (ctrl[c].bit && (host->h[h].ctrls & ctrl[c].bit))
+				ready = lve_has_word(enabled, ctrl[c].name, ' ');
+		}
+	}
+	close(dfd);
+	return ready;
+}
+
 int lve_tree_ensure_parents(const struct lve_tree *t)
 {
 	const struct lve_host *host = t->host;
@@ -198,6 +233,8 @@ int lve_tree_ensure_parents(const struct lve_tree *t)
 	int r = 0, i;
 
 	for (i = 0; i < host->n; i++) {
+		if (parent_ready(t, i))
+			continue;
 		r = make_parent(t, i, &made[i]);
 		if (r < 0)
 			break;
@@ -707,7 +744,11 @@ int lve_host_set(const struct lve_host *host, uint32_t id, const struct lve_limi
 int lve_host_get(const struct lve_host *host, uint32_t id, struct lve_limits *lim,
 		 uint32_t *unenforced)
 {
-	return WITH_TREE(host, lve_tree_get(&t_, id, lim, unenforced));
+	struct lve_tree t;
+
+	/* the record is on the LVE's primary cgroup: nothing else to open */
+	lve_tree_lazy(&t, host);
+	return lve_tree_get(&t, id, lim, unenforced);
 }
 
 int lve_host_defaults(const struct lve_host *host, struct lve_limits *lim)
