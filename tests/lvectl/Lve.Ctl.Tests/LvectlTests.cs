@@ -56,8 +56,9 @@ public sealed class LvectlTests : IDisposable
         tree.Knob("cpu", 1101, "cpu.cfs_period_us").Should().Be("100000");
         tree.Knob("cpu", 1101, "cpu.cfs_quota_us").Should().Be("150000");
         tree.Knob("memory", 1101, "memory.limit_in_bytes").Should().Be("1073741824");
+        // memory+swap one memcg charge batch (256 KiB) above: reaching pmem is counted
         if (File.Exists(Path.Combine(tree.LveDirectory("memory", 1101), "memory.memsw.limit_in_bytes")))
-            tree.Knob("memory", 1101, "memory.memsw.limit_in_bytes").Should().Be("1073741824");
+            tree.Knob("memory", 1101, "memory.memsw.limit_in_bytes").Should().Be("1074003968");
         tree.Knob("pids", 1101, "pids.max").Should().Be("100");
         foreach (string file in new[] { "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device" })
             ThrottleLines(1101, file).Should().OnlyContain(l => l.EndsWith(" 10485760", StringComparison.Ordinal), file);
@@ -115,8 +116,10 @@ public sealed class LvectlTests : IDisposable
         r.ExitCode.Should().Be(128 + 9, "the kernel OOM-kills it inside the LVE\n" + r);
         JsonElement faults = Lve(Json(tree.Lvectl("usage", "1103", "--json")), 1103).GetProperty("faults");
         faults.GetProperty("oom").GetUInt64().Should().BeGreaterThanOrEqualTo(1);
-        // the hits of the limit, as the kernel counts them (Linux 6.18 on v1 counts none: the report says so)
-        faults.GetProperty("pmem").GetUInt64().Should().Be(ulong.Parse(tree.Knob("memory", 1103, "memory.failcnt"), CultureInfo.InvariantCulture));
+        // the hits of the limit, as the kernel counts them: some, and what memory.failcnt says
+        ulong hits = faults.GetProperty("pmem").GetUInt64();
+        hits.Should().BeGreaterThan(0, "reaching pmem is a fault");
+        hits.Should().Be(ulong.Parse(tree.Knob("memory", 1103, "memory.failcnt"), CultureInfo.InvariantCulture));
         // within the limit it runs
         Ok(tree.Lverun("1103", "dd", "if=/dev/zero", "of=/dev/null", "bs=16M", "count=1"));
     }
