@@ -69,6 +69,10 @@ internal sealed unsafe class CallerState
         }
     }
 
+    /// <summary>The caller as the plan needs it: real uid and gid, supplementary groups, environment.</summary>
+    internal Caller Identity() =>
+        new(Mono.Unix.Native.Syscall.getuid(), Mono.Unix.Native.Syscall.getgid(), Libc.GetGroups(), Environment());
+
     /// <summary>The environment, entry by entry, in the caller's order.</summary>
     internal List<byte[]> Environment()
     {

@@ -27,15 +27,14 @@ namespace LveRun;
 /// </summary>
 public static unsafe class CommandLookup
 {
-    /// <summary>The search path when the environment has no PATH.</summary>
-    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
     /// <summary>
-    /// The fixed search path for callers other than root, and their
-    /// command's PATH (SECURITY.md rules 14 and 17); native/caller.h gives
-    /// lverun itself the same.
+    /// The fixed search path for callers other than root and their
+    /// command's PATH (SECURITY.md rules 14 and 17), and the search path of
+    /// a root caller whose environment has no PATH.  Defined once, as
+    /// LVERUN_SECURE_PATH in native/caller.h, which gives lverun itself the
+    /// same.
     /// </summary>
-    public const string SecurePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public const string SecurePath = BuildInfo.SecurePath;
 
     /// <summary>The file to execve (NUL-terminated bytes), or a <see cref="LaunchFailure"/> of 126 or 127.</summary>
     public static byte[] Find(ReadOnlySpan<byte> name, ReadOnlySpan<byte> searchPath, bool asCaller = false)

@@ -57,9 +57,6 @@
 #error "LVERUN_INSTALLED_PATH must be defined (src/dotnet.mk passes $(SBINDIR)/lverun)"
 #endif
 
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
 
 struct lverun_caller lverun_caller;
 

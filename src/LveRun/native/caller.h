@@ -19,14 +19,23 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 
 #define LVERUN_API __attribute__((visibility("default")))
 #define LVERUN_HIDDEN __attribute__((visibility("hidden")))
 
 /* The fixed search path of lverun itself, and of the command when the
- * caller is not root (SECURITY.md rules 1, 14, 17). */
+ * caller is not root, or when root's environment has no PATH (SECURITY.md
+ * rules 1, 14, 17).  The one definition: LveRun.csproj reads it from here
+ * into BuildInfo.SecurePath. */
 #define LVERUN_SECURE_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Linux 5.9; older headers lack the number (the call then fails with
+ * ENOSYS, and each user has a fallback). */
+#ifndef SYS_close_range
+#define SYS_close_range 436
+#endif
 
 /* RLIM_NLIMITS as of Linux 6.x; a newer limit is left alone. */
 #define LVERUN_NLIMITS 16
