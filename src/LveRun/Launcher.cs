@@ -110,6 +110,7 @@ internal static unsafe class Launcher
         CallerNative.StageSetsid => "setsid",
         CallerNative.StageFork => "fork (a new session)",
         CallerNative.StageWait => "waitpid",
+        CallerNative.StageSched => "sched_setscheduler (the caller's scheduling)",
         _ => "lverun_exec",
     };
 

@@ -18,6 +18,7 @@ internal static unsafe partial class CallerNative
     internal const int StageSetsid = 5;
     internal const int StageFork = 6;
     internal const int StageWait = 7;
+    internal const int StageSched = 8;
 
     // int lverun_exec(const char *path, char *const argv[], char *const envp[],
     //                 int flags, int umask, int *stage);

@@ -17,6 +17,7 @@
 #ifndef LVERUN_CALLER_H
 #define LVERUN_CALLER_H
 
+#include <sched.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -40,14 +41,36 @@
 /* RLIM_NLIMITS as of Linux 6.x; a newer limit is left alone. */
 #define LVERUN_NLIMITS 16
 
+/* The caller's scheduling, which lverun puts back right before execve for
+ * whatever it changed (see caller.c, rule 20). */
+struct lverun_sched {
+	int policy;        /* sched_getscheduler(), SCHED_RESET_ON_FORK included */
+	int priority;      /* its sched_priority */
+	int nice;
+	int ioprio;        /* ioprio_get(IOPRIO_WHO_PROCESS, 0) */
+	cpu_set_t affinity;
+	unsigned changed;  /* LVERUN_SCHED_* */
+};
+
+enum {
+	LVERUN_SCHED_POLICY = 1 << 0,
+	LVERUN_SCHED_NICE = 1 << 1,
+	LVERUN_SCHED_AFFINITY = 1 << 2,
+	LVERUN_SCHED_IOPRIO = 1 << 3,
+};
+
 struct lverun_caller {
 	int argc;
 	char **argv;
 	/* The caller's environment pointers, NULL-terminated, in a read-only
 	 * mapping: the array the kernel handed over is compacted in place. */
 	char **envp;
+	/* The caller's real ids.  lverun's own real uid is 0 from then on
+	 * (when it is setuid root), so that its caller cannot signal it. */
 	uid_t ruid;
+	gid_t rgid;
 	mode_t umask;
+	struct lverun_sched sched;
 	/* Signals the caller ignored (SIG_IGN), and its signal mask. */
 	sigset_t ignored;
 	sigset_t mask;
@@ -60,6 +83,17 @@ LVERUN_HIDDEN extern struct lverun_caller lverun_caller;
 
 /* Put back the caller's limits that lverun changed.  0 or a positive errno. */
 LVERUN_HIDDEN int lverun_restore_limits(void);
+
+/* Put back, on the calling thread, the caller's scheduling policy, nice
+ * value, CPU affinity and I/O priority that lverun changed.  Works
+ * unprivileged: lverun only ever changed them for the better.  0 or a
+ * positive errno. */
+LVERUN_HIDDEN int lverun_restore_sched(void);
+
+/* The job-control stop signals a terminal sends without any permission
+ * check (^Z, a background read or write): blocked while lverun works, so
+ * that they take effect only once it holds nothing that others wait for. */
+LVERUN_HIDDEN void lverun_stop_signals(sigset_t *set);
 
 /* Call @apply on every open fd >= 3 that /proc/self/fd lists (the way
  * before close_range).  0, or a positive errno if it cannot be listed. */
@@ -86,6 +120,7 @@ enum {
 	LVERUN_STAGE_SETSID = 5,
 	LVERUN_STAGE_FORK = 6,
 	LVERUN_STAGE_WAIT = 7,
+	LVERUN_STAGE_SCHED = 8,
 };
 
 #endif

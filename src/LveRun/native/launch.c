@@ -10,6 +10,8 @@
  *   - the caller's resource limits are put back (caller.c raised some and
  *     turned core dumps off for lverun's own run);
  *   - the umask is the policy's, else the caller's;
+ *   - the caller's scheduling policy, nice value, CPU affinity and I/O
+ *     priority, where lverun changed them for its own run (caller.c);
  *   - the signals the caller ignored are ignored and every other one is at
  *     its default, so that the runtime's SIGPIPE ignore and its handlers do
  *     not reach the command while a `nohup` does; then the caller's signal
@@ -106,6 +108,8 @@ static int become_command(const char *path, char *const argv[], char *const envp
 	umask((mode_t)(umask_value >= 0 ? umask_value : (int)lverun_caller.umask) & 0777);
 	if ((*error = restore_dispositions(new_session)) != 0)
 		return LVERUN_STAGE_SIGNALS;
+	if ((*error = lverun_restore_sched()) != 0)
+		return LVERUN_STAGE_SCHED;
 	if ((*error = pthread_sigmask(SIG_SETMASK, &lverun_caller.mask, NULL)) != 0)
 		return LVERUN_STAGE_SIGNALS;
 	execve(path, argv, envp);

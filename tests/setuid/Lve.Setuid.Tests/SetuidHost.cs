@@ -62,6 +62,7 @@ public sealed partial class SetuidHost : IDisposable
         Parent = Environment.GetEnvironmentVariable("LVERUN_SETUID_PARENT")!;
         string tools = Environment.GetEnvironmentVariable("LVERUN_SETUID_TOOLS")!;
         Runas = Path.Combine(tools, "runas");
+        Attack = Path.Combine(tools, "attack");
         Probe = Path.Combine(tools, "probe");
         Planted = Path.Combine(tools, "planted.so");
         PtyRun = Path.Combine(tools, "pty-run");
@@ -98,6 +99,9 @@ public sealed partial class SetuidHost : IDisposable
     public string Parent { get; }
 
     public string Runas { get; }
+
+    /// <summary>tests/setuid/attack: an account stops, slows or kills its own lverun at a state of lverun's.</summary>
+    public string Attack { get; }
 
     public string Probe { get; }
 
