@@ -72,10 +72,11 @@ public sealed partial class SetuidHost : IDisposable
         try
         {
             RunCgroups = MakeRunCgroups();
-            Ordinary = AddUser("o", 61000, 64999, extraGroup: true);
-            Peer = AddUser("p", 61000, 64999);
+            Ordinary = AddUser("o", 56000, 59999, extraGroup: true);
+            Peer = AddUser("p", 56000, 59999);
             Low = AddUser("l", 900, 999);
             Web = AddUser("w", 900, 999);
+            Admin = AddUser("a", 56000, 59999, existingGroup: "adm");
             WriteConfig(DefaultConfig);
             Scratch = Path.Combine(Dir, "scratch");
             Directory.CreateDirectory(Scratch);
@@ -132,6 +133,9 @@ public sealed partial class SetuidHost : IDisposable
     public Account Low { get; } = null!;
 
     public Account Web { get; } = null!;
+
+    /// <summary>A hosting-range account that is also in adm, one of the default denied_groups (rule 23).</summary>
+    public Account Admin { get; } = null!;
 
     /// <summary>This run's cgroup in each hierarchy liblve uses: controller -> directory.</summary>
     public IReadOnlyDictionary<string, string> RunCgroups { get; } = new Dictionary<string, string>();
@@ -305,12 +309,12 @@ public sealed partial class SetuidHost : IDisposable
 
     // ---- users ---------------------------------------------------------
 
-    private Account AddUser(string role, uint from, uint to, bool extraGroup = false)
+    private Account AddUser(string role, uint from, uint to, bool extraGroup = false, string? existingGroup = null)
     {
         string name = "lvs" + RunId + role;
-        string? group = extraGroup ? "lvs" + RunId + "x" : null;
+        string? group = extraGroup ? "lvs" + RunId + "x" : existingGroup;
         Record("users", [name]);
-        if (group is not null)
+        if (extraGroup && group is not null)
         {
             Record("groups", [group]);
             Must("groupadd", [group]);
