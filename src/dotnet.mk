@@ -48,8 +48,10 @@ $(LVERUN_DOTNET)/settings: FORCE
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
 # The C that runs before the .NET runtime and right before execve (see
-# native/caller.c and native/launch.c).
-LVERUN_NATIVE_OBJS := $(LVERUN_DOTNET)/native/caller.o $(LVERUN_DOTNET)/native/launch.o
+# native/caller.c and native/launch.c), and the command lookup's checks as
+# another account (native/access.c).
+LVERUN_NATIVE_OBJS := $(LVERUN_DOTNET)/native/caller.o $(LVERUN_DOTNET)/native/launch.o \
+	$(LVERUN_DOTNET)/native/access.o
 $(LVERUN_DOTNET)/native/%.o: src/LveRun/native/%.c src/LveRun/native/caller.h $(LVERUN_DOTNET)/settings
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -fPIC -fstack-protector-strong \

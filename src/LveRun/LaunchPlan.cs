@@ -13,6 +13,13 @@ namespace LveRun;
 public sealed record Caller(uint Uid, uint Gid, uint[] Groups, IReadOnlyList<byte[]> Environment);
 
 /// <summary>
+/// Asks whether an account (uid, gid, groups) can reach a file (a regular
+/// file with an execute bit) and, with <c>execute</c>, run it, with that
+/// account's own view of the file system: 0 or its errno.
+/// </summary>
+public delegate int FileAccessCheck(byte[] path, uint uid, uint gid, uint[] groups, bool execute);
+
+/// <summary>
 /// Everything lverun decided before it changes anything: the request, the
 /// configuration, who the command runs as, its environment and the file to
 /// execve.  Made by <see cref="Make"/>, which only reads (the configuration,
@@ -54,10 +61,13 @@ public sealed record LaunchPlan(
     ///
     /// Throws <see cref="LaunchFailure"/> for every refusal.  Root's notice
     /// about an invalid configuration goes to <paramref name="warn"/> as
-    /// soon as it is known (what, why).
+    /// soon as it is known (what, why).  <paramref name="access"/> answers
+    /// for the caller and the target when the caller is not root (rule 21):
+    /// lverun's own asks with their file-system identities
+    /// (native/access.c); the default sees as this process does.
     /// </summary>
     public static LaunchPlan Make(Caller caller, LaunchRequest request, ReadOnlySpan<byte> command, ConfigurationFile config,
-        Action<string, string>? warn = null)
+        Action<string, string>? warn = null, FileAccessCheck? access = null)
     {
         if (CallerPolicy.BeforeLookup(caller.Uid, config, request) is { } refused)
             throw refused;
@@ -77,9 +87,32 @@ public sealed record LaunchPlan(
         else
         {
             environment = TargetEnvironment.Whitelisted(caller.Environment, target.Passwd ?? Account(target.Uid));
-            path = CommandLookup.Find(command, Encoding.ASCII.GetBytes(CommandLookup.SecurePath), asCaller: target.Uid == caller.Uid);
+            path = CommandLookup.Find(command, Encoding.ASCII.GetBytes(CommandLookup.SecurePath), AsCallerAndTarget(caller, target, access));
         }
         return new LaunchPlan(caller, request, config.Configuration, target, environment, path);
+    }
+
+    /// <summary>
+    /// The lookup of a caller that is not root (rule 21): the caller must
+    /// reach the file itself, with its own file-system identity (its
+    /// answer, whatever it is, is one it could get itself); when the command
+    /// runs as the caller, the caller must also be able to run it, and with
+    /// --user the target must (any failure of the target's is "Permission
+    /// denied": the caller reached the file, the target cannot run it).
+    /// Root's view never decides.
+    /// </summary>
+    private static CommandLookup.Check AsCallerAndTarget(Caller caller, TargetIdentity target, FileAccessCheck? access)
+    {
+        access ??= (path, _, _, _, execute) => CommandLookup.AsThisProcess(path) is var e && e != 0 ? e
+            : execute ? Libc.AccessExecute(path) : 0;
+        bool self = target.Uid == caller.Uid;
+        return path =>
+        {
+            int error = access(path, caller.Uid, caller.Gid, caller.Groups, self);
+            if (error != 0 || self)
+                return error;
+            return access(path, target.Uid, target.Gid, target.Groups, true) == 0 ? 0 : Errno.EACCES;
+        };
     }
 
     /// <summary>The passwd entry of the uid the command runs as, for HOME, USER and LOGNAME; none if there is none.</summary>

@@ -45,8 +45,17 @@ internal static unsafe class Launcher
         LaunchRequest request = parsed.Request!;
         caller.RequireUtf8(args, request.CommandIndex);
         ConfigurationFile config = Configuration.Load(BuildInfo.ConfigPath);
-        LaunchPlan plan = LaunchPlan.Make(caller.Identity(), request, caller.Argument(request.CommandIndex + 1), config, Stdio.Error);
+        LaunchPlan plan = LaunchPlan.Make(caller.Identity(), request, caller.Argument(request.CommandIndex + 1), config, Stdio.Error,
+            AsAccount);
         return Execute(plan, caller);
+    }
+
+    /// <summary>The lookup's check as another account, with its file-system identity (native/access.c).</summary>
+    private static int AsAccount(byte[] path, uint uid, uint gid, uint[] groups, bool execute)
+    {
+        fixed (byte* p = path)
+        fixed (uint* g = groups)
+            return CallerNative.lverun_check_as(p, uid, gid, g, groups.Length, execute ? 1 : 0);
     }
 
     /// <summary>Enter, drop, exec.  Returns (an exit code) only when lverun failed; otherwise it has become the command.</summary>
