@@ -25,8 +25,9 @@ LVERUN_SRCS := $(shell find src/LveRun src/Lve.Interop -type f \
 
 ALL_TARGETS += $(BUILD)/lverun
 TEST_TARGETS += test-managed
-# strace: the tests inject syscall failures and watch what lverun opens.
-APT_PACKAGES += strace
+# strace: the tests inject syscall failures and watch what lverun opens;
+# bsdutils: script(1), a terminal for the new-session tests.
+APT_PACKAGES += strace bsdutils
 
 .PHONY: lverun test-managed bench
 
