@@ -28,9 +28,9 @@
  * always while lverun is still lverun (its Name line), and then does
  * ACTION as the user:
  *
- *   stop, tstp, kill, term, segv
+ *   stop, tstp, kill, term, segv, abrt
  *                      kill(2) with SIGSTOP, SIGTSTP, SIGKILL, SIGTERM,
- *                      SIGSEGV
+ *                      SIGSEGV, SIGABRT
  *   ctrl-z             types ^Z on the terminal (--pty)
  *   none               nothing (the slow attack, with --idle)
  *
@@ -343,7 +343,8 @@ int main(int argc, char **argv)
 		: strcmp(action, "tstp") == 0 ? SIGTSTP
 		: strcmp(action, "kill") == 0 ? SIGKILL
 		: strcmp(action, "term") == 0 ? SIGTERM
-		: strcmp(action, "segv") == 0 ? SIGSEGV : 0;
+		: strcmp(action, "segv") == 0 ? SIGSEGV
+		: strcmp(action, "abrt") == 0 ? SIGABRT : 0;
 	if (!signal_to_send && strcmp(action, "ctrl-z") != 0 && strcmp(action, "none") != 0)
 		usage("unknown action");
 	char **program = argv + i;
