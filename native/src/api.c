@@ -387,6 +387,48 @@ LVE_HIDDEN int lve_enter_thread(struct liblve *lve, uint32_t ve_id, uint32_t *co
 	return fail(enter(lve, ve_id, cookie, 1));
 }
 
+/*
+ * lve_leave_handing_over - lve_leave for lverun's session path: the process
+ * that entered forked @heir inside the LVE (the command, or the root
+ * monitor that waits for it) and must not stay there itself; the entry
+ * goes to @heir, so the entry limit counts the command until it ends.  Not
+ * exported.
+ */
+LVE_HIDDEN int lve_leave_handing_over(struct liblve *lve, uint32_t *cookie, pid_t heir)
+{
+	struct lve_entry entry;
+	struct lve_host host;
+	struct lve_task task;
+	int r;
+
+	if (!valid_instance(lve) || heir <= 0)
+		return fail(-EINVAL);
+	if (!cookie)
+		return fail(-EFAULT);
+	if (!is_root())
+		return fail(-EPERM);
+	if (!lve->entered || *cookie != lve->cookie)
+		return fail(leave(lve, cookie)); /* the plain rules, death included */
+	self_task(&task, lve->thread_only);
+	if (lve->thread_only)
+		task.tid = lve->tid;
+	r = instance_host(lve, &host, task.thread_only ? "/proc/thread-self/cgroup" : "/proc/self/cgroup");
+	if (r < 0)
+		return fail(r);
+	entry.id = lve->ve_id;
+	entry.slot = lve->slot;
+	for (int i = 0; i < host.n; i++)
+		strcpy(entry.origin[i], lve->strings + lve->origin[i]);
+	r = lve_entry_hand_over(&host, &task, &entry, heir);
+	if (r < 0)
+		return fail(r);
+	lve->slot = LVE_SLOT_NONE;
+	r = lve_task_leave(&host, &task, &entry);
+	if (r == 0 || r == -ESRCH)
+		lve->entered = 0;
+	return fail(r);
+}
+
 LVE_API int lve_leave(struct liblve *lve, uint32_t *cookie)
 {
 	if (!valid_instance(lve))

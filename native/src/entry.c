@@ -241,6 +241,8 @@ static void release_slot(int dfd, int slot, pid_t owner)
 {
 	char name[64];
 
+	if (slot == LVE_SLOT_NONE)
+		return; /* handed over */
 	slot_name(slot, owner, name, sizeof(name));
 	(void)cgfs_removexattr(dfd, name);
 }
@@ -453,6 +455,36 @@ static int within(const char *cg, const char *lve_rel)
 	size_t n = strlen(lve_rel);
 
 	return strncmp(cg, lve_rel, n) == 0 && (cg[n] == '\0' || cg[n] == '/');
+}
+
+int lve_entry_hand_over(const struct lve_host *host, const struct lve_task *task,
+			struct lve_entry *entry, pid_t heir)
+{
+	pid_t owner = task->thread_only ? task->tid : task->pid;
+	unsigned long long start = lve_task_start(heir);
+	char record[64], name[64];
+	struct lve_tree t;
+	int pfd, r;
+
+	if (start == 0)
+		return -ESRCH;
+	if (entry->slot == LVE_SLOT_NONE)
+		return 0;
+	snprintf(record, sizeof(record), "%d %llu", (int)heir, start);
+	lve_tree_lazy(&t, host);
+	pfd = lve_open_lve(&t, host->primary, entry->id);
+	if (pfd < 0)
+		return pfd;
+	/* the slot now names the heir: one write, never a moment with the
+	 * entry counted twice or not at all */
+	slot_name(entry->slot == LVE_SLOT_TID ? LVE_SLOT_TID : entry->slot, heir, name, sizeof(name));
+	r = cgfs_setxattr(host, host->primary, pfd, "", name, record, 0);
+	if (r == 0 && entry->slot == LVE_SLOT_TID)
+		release_slot(pfd, LVE_SLOT_TID, owner); /* named by the old owner */
+	if (r == 0)
+		entry->slot = LVE_SLOT_NONE;
+	close(pfd);
+	return r;
 }
 
 int lve_task_within(const struct lve_host *host, const struct lve_task *task, uint32_t id)

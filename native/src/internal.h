@@ -420,6 +420,7 @@ struct lve_entry {
 	char origin[LVE_MAX_HIER][LVE_PATH_MAX];
 };
 #define LVE_SLOT_TID (-1)
+#define LVE_SLOT_NONE (-2) /* handed over: nothing to free on leaving */
 
 enum {
 	LVE_ENTER_NO_MAXENTER = 1 << 0, /* ignore the entry limit (the entry is still kept) */
@@ -436,6 +437,11 @@ LVE_HIDDEN int lve_task_enter(const struct lve_host *host, uint32_t id, const st
  * (its slot is freed all the same). */
 LVE_HIDDEN int lve_task_leave(const struct lve_host *host, const struct lve_task *task,
 			      struct lve_entry *entry);
+/* Give the entry @entry records for @task to @heir, a process @task forked
+ * inside the LVE, which then holds it until it exits (@entry then holds no
+ * slot: leaving frees nothing). */
+LVE_HIDDEN int lve_entry_hand_over(const struct lve_host *host, const struct lve_task *task,
+				   struct lve_entry *entry, pid_t heir);
 /* The hierarchies (bit h) in which @task is in LVE @id or beneath it. */
 LVE_HIDDEN int lve_task_within(const struct lve_host *host, const struct lve_task *task,
 			       uint32_t id);
@@ -461,5 +467,7 @@ LVE_HIDDEN int lve_tree_list(const struct lve_tree *t, uint32_t *ids, size_t max
 
 /* lve_enter for a process about to execve (lverun): see api.c. */
 LVE_HIDDEN int lve_enter_thread(struct liblve *lve, uint32_t ve_id, uint32_t *cookie);
+/* lve_leave that leaves the entry to @heir (lverun's session child): see api.c. */
+LVE_HIDDEN int lve_leave_handing_over(struct liblve *lve, uint32_t *cookie, pid_t heir);
 
 #endif /* LIBLVE_INTERNAL_H */

@@ -95,8 +95,13 @@ internal static unsafe class Launcher
             fixed (uint* groups = plan.Target.Groups)
                 error = CallerNative.lverun_spawn(file, argv, envp, flags, plan.Umask, plan.Target.Uid, plan.Target.Gid,
                     groups, plan.Target.Groups.Length, &stage);
-            // The parent, root still, never stays in the LVE: only the command is the account's.
-            LeaveIfPrivileged(lve, cookie);
+            // The parent, root still, never stays in the LVE: only the command
+            // is the account's.  Its entry goes to the child that lives as
+            // long as the command, so the entry limit still counts it.
+            if (stage == CallerNative.StageStarted)
+                LeaveHandingOver(lve, cookie, CallerNative.lverun_spawned());
+            else
+                LeaveIfPrivileged(lve, cookie);
             if (stage == CallerNative.StageStarted)
                 error = CallerNative.lverun_relay(&stage);
             throw Failure(plan, stage, error);
@@ -152,6 +157,20 @@ internal static unsafe class Launcher
     /// reported: the failure that brought lverun here is, and lverun exits
     /// right after, which ends its membership anyway.
     /// </summary>
+    private static void LeaveHandingOver(LveInstance lve, LveCookie cookie, int heir)
+    {
+        try
+        {
+            lve.LeaveHandingOver(cookie, heir);
+        }
+        catch (NativeCallException)
+        {
+            // the heir is gone already (the command failed at once), or the
+            // leave failed: the relay reports what the command did
+            LeaveIfPrivileged(lve, cookie);
+        }
+    }
+
     private static void LeaveIfPrivileged(LveInstance lve, LveCookie cookie)
     {
         if (Syscall.geteuid() != 0)

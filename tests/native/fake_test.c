@@ -1353,6 +1353,52 @@ static void t_ep_slots(void)
 	fake_tree_free(ft);
 }
 
+/* lverun's session path: the entrant forks, leaves, and its entry stays
+ * with the child until the child ends. */
+static void t_entry_handed_over(void)
+{
+	struct fake_tree *ft = new_tree(FAKE_V1, IO_NONE, "/lve");
+	struct lve_task me = self_as_task(), other;
+	struct lve_entry entry, refused;
+	struct lve_usage usage;
+	struct lve_tree t;
+	pid_t heir = sleeper(), second = sleeper();
+
+	other = (struct lve_task){ second, second, 0 };
+	REQUIRE(set_limit(&ft->host, 59, LVE_LIMIT_EP, 1, NULL) == 0);
+	fake_place(ft, getpid(), "/");
+	fake_place(ft, second, "/");
+	REQUIRE(lve_tree_open(&t, &ft->host) == 0);
+	CHECK_INT(lve_task_enter(&ft->host, 59, &me, 0, &entry), 0);
+	CHECK_INT(lve_entry_hand_over(&ft->host, &me, &entry, heir), 0);
+	CHECK_INT(entry.slot, LVE_SLOT_NONE);
+	CHECK_INT(lve_task_leave(&ft->host, &me, &entry), 0);
+	/* the heir holds the one slot: nobody else gets in */
+	CHECK_INT(lve_tree_usage(&t, 59, &usage), 0);
+	CHECK_INT(usage.ep, 1);
+	CHECK_INT(lve_task_enter(&ft->host, 59, &other, 0, &refused), -E2BIG);
+	/* until it ends */
+	end_sleeper(heir);
+	CHECK_INT(lve_tree_usage(&t, 59, &usage), 0);
+	CHECK_INT(usage.ep, 0);
+	CHECK_INT(lve_task_enter(&ft->host, 59, &other, 0, &refused), 0);
+	/* no ep limit: the entry named by the task is renamed for the heir */
+	REQUIRE(set_limit(&ft->host, 59, LVE_LIMIT_EP, 0, NULL) == 0);
+	heir = sleeper();
+	CHECK_INT(lve_task_enter(&ft->host, 59, &me, 0, &entry), 0);
+	CHECK_INT(entry.slot, LVE_SLOT_TID);
+	CHECK_INT(lve_entry_hand_over(&ft->host, &me, &entry, heir), 0);
+	CHECK_INT(lve_task_leave(&ft->host, &me, &entry), 0);
+	CHECK_INT(lve_tree_usage(&t, 59, &usage), 0);
+	CHECK_INT(usage.ep, 2); /* the heir's and the second task's */
+	end_sleeper(heir);
+	end_sleeper(second);
+	CHECK_INT(lve_tree_usage(&t, 59, &usage), 0);
+	CHECK_INT(usage.ep, 0);
+	lve_tree_close(&t);
+	fake_tree_free(ft);
+}
+
 static void t_entry_records(void)
 {
 	char record[64];
@@ -1721,6 +1767,7 @@ static const struct test_case tests[] = {
 	{ "destroy judges the whole subtree first", t_destroy_whole_subtree },
 	{ "entry slots: ep, faults, dead entrants, lowered limit", t_ep_slots },
 	{ "entry records: alive, gone, zombie", t_entry_records },
+	{ "an entry handed over to a child lasts as long as the child", t_entry_handed_over },
 	{ "a write interrupted by a signal is made again", t_eintr_written_again },
 	{ "the disks io and iops apply to", t_devices },
 	{ "the parent from the administrator's configuration", t_config_parent },

@@ -113,6 +113,9 @@ LVERUN_HIDDEN int lverun_become_command(const char *path, char *const argv[], ch
 					int umask_value, int *error);
 LVERUN_HIDDEN void lverun_stay(const sigset_t *mask);
 LVERUN_HIDDEN int lverun_mark_fds_cloexec(void);
+/* After lverun_spawn: the child it started (the command, or the monitor
+ * that waits for it), which lives as long as the command. */
+LVERUN_HIDDEN pid_t lverun_spawned(void);
 LVERUN_HIDDEN int lverun_has_terminal(void);
 
 /* What lverun_exec was doing when it failed (its *stage). */

@@ -371,6 +371,11 @@ LVERUN_API int lverun_spawn(const char *path, char *const argv[], char *const en
 	return 0;
 }
 
+pid_t lverun_spawned(void)
+{
+	return child;
+}
+
 /* --- the relay --------------------------------------------------------- */
 
 static void on_signal(int sig)

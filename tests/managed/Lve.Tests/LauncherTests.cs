@@ -418,6 +418,10 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
             string relay = status[monitor]["PPid"];
             StatusOf(File.ReadAllText("/proc/" + relay + "/status"))["Name"].Should().Be("lverun");
             pids.Should().NotContain(relay, "the relay left the LVE");
+            // the relay left, its entry did not: the monitor holds it, so the
+            // entry limit counts the command as long as it runs
+            using var lve = new LveInstance();
+            lve.Usage(id).Ep.Should().Be(1, "the entry went to the monitor");
         }
         finally
         {
@@ -426,6 +430,8 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
             for (int i = 0; i < 100 && ProcsInLve(id).Length > 0; i++)
                 System.Threading.Thread.Sleep(20);
         }
+        using (var after = new LveInstance())
+            after.Usage(id).Ep.Should().Be(0, "the entry ended with the monitor");
     }
 
     /// <summary>A command line on a pseudo-terminal of script(1)'s: its exit status, and what appeared there.</summary>
