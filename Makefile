@@ -3,6 +3,8 @@
 # Knobs (command line or environment):
 #   LIBLVE_DEFAULT_PARENT  where LVEs live in each hierarchy (default /lve);
 #                          a relative value is for test builds only
+#   LIBLVE_CONF            the administrator's configuration, where liblve reads
+#                          the LVE parent (default /etc/lve/lve.conf)
 #   LVERUN_CONF            lverun's configuration file (default /etc/lverun.conf)
 #   BUILD                  output directory (default build)
 #   PREFIX, SBINDIR, LIBDIR, INCLUDEDIR, MANDIR, SYSCONFDIR, DESTDIR  for install
@@ -11,6 +13,7 @@ VERSION := $(shell cat VERSION)
 
 BUILD ?= build
 LIBLVE_DEFAULT_PARENT ?= /lve
+LIBLVE_CONF ?= /etc/lve/lve.conf
 LVERUN_CONF ?= /etc/lverun.conf
 
 CC ?= cc
@@ -43,8 +46,9 @@ $(BUILD)/native/config.h: FORCE
 	@mkdir -p $(@D)
 	@case '$(LIBLVE_DEFAULT_PARENT)' in /*) ;; *) \
 	  echo "note: relative LIBLVE_DEFAULT_PARENT '$(LIBLVE_DEFAULT_PARENT)': a test build, never install it setuid" >&2;; esac
-	@printf '#define LIBLVE_DEFAULT_PARENT "%s"\n#define LIBLVE_VERSION "%s"\n' \
-	  '$(LIBLVE_DEFAULT_PARENT)' '$(VERSION)' > $@.new
+	@case '$(LIBLVE_CONF)' in /*) ;; *) echo "LIBLVE_CONF must be an absolute path" >&2; exit 1;; esac
+	@printf '#define LIBLVE_DEFAULT_PARENT "%s"\n#define LIBLVE_CONF "%s"\n#define LIBLVE_VERSION "%s"\n' \
+	  '$(LIBLVE_DEFAULT_PARENT)' '$(LIBLVE_CONF)' '$(VERSION)' > $@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
 $(BUILD)/native/%.o: native/src/%.c native/src/internal.h native/include/lve-ctl.h $(BUILD)/native/config.h

@@ -21,6 +21,9 @@
 #ifndef LIBLVE_DEFAULT_PARENT
 #define LIBLVE_DEFAULT_PARENT "/lve"
 #endif
+#ifndef LIBLVE_CONF
+#define LIBLVE_CONF "/etc/lve/lve.conf"
+#endif
 
 static const struct {
 	const char *v1, *v2;
@@ -89,14 +92,15 @@ static char *next_field(char **cursor)
 	return start;
 }
 
-/* Is @name one of the comma-separated words of @list? */
-static int has_word(const char *list, const char *name)
+int lve_has_word(const char *list, const char *name, char sep)
 {
 	size_t n = strlen(name);
 
 	for (const char *p = list; p && *p;) {
-		const char *end = strchrnul(p, ',');
+		const char *end = p;
 
+		while (*end && (sep == ' ' ? !strchr(" \t\n", *end) : *end != sep))
+			end++;
 		if ((size_t)(end - p) == n && strncmp(p, name, n) == 0)
 			return 1;
 		p = *end ? end + 1 : NULL;
@@ -126,7 +130,7 @@ static int self_path(const char *proc_cgroup, const char *v1name, char *out, siz
 			if (clen < sizeof(ctrls)) {
 				memcpy(ctrls, c1 + 1, clen);
 				ctrls[clen] = '\0';
-				match = v1name ? has_word(ctrls, v1name)
+				match = v1name ? lve_has_word(ctrls, v1name, ',')
 					       : (clen == 0 && c1 - line == 1 && line[0] == '0');
 				if (match) {
 					size_t plen = (size_t)(nl - c2 - 1);
@@ -240,7 +244,9 @@ static int v2_offered(const struct lve_host *host, int h, unsigned *bits)
 int lve_host_parse(struct lve_host *host, const char *mountinfo, const char *proc_cgroup,
 		   const char *parent)
 {
+#ifdef LIBLVE_TEST_HOOKS
 	const struct lve_fake *fake = host->fake;
+#endif
 	char *text, *line, *save = NULL;
 	unsigned taken = 0;
 	int unified = -1, r;
@@ -249,7 +255,9 @@ int lve_host_parse(struct lve_host *host, const char *mountinfo, const char *pro
 	if (r < 0)
 		return r;
 	memset(host, 0, sizeof(*host));
+#ifdef LIBLVE_TEST_HOOKS
 	host->fake = fake;
+#endif
 	host->primary = -1;
 
 	text = strdup(mountinfo);
@@ -296,7 +304,7 @@ int lve_host_parse(struct lve_host *host, const char *mountinfo, const char *pro
 		if (strcmp(fstype, "cgroup") != 0)
 			continue;
 		for (size_t c = 0; c < N_CONTROLLERS; c++)
-			if (has_word(super, controllers[c].v1) && !(taken & controllers[c].bit))
+			if (lve_has_word(super, controllers[c].v1, ',') && !(taken & controllers[c].bit))
 				bits |= controllers[c].bit;
 		if (!bits)
 			continue;
@@ -356,18 +364,9 @@ int lve_host_parse_self(struct lve_host *host, const char *proc_cgroup)
 {
 	for (int i = 0; i < host->n; i++) {
 		struct lve_hier *hier = &host->h[i];
-		char path[LVE_PATH_MAX];
-		const char *first = NULL;
 		int r;
 
-		if (hier->kind == LVE_V1)
-			for (size_t c = 0; c < N_CONTROLLERS && !first; c++)
-				if (hier->ctrls & controllers[c].bit)
-					first = controllers[c].v1;
-		r = self_path(proc_cgroup, first, path, sizeof(path));
-		if (r < 0)
-			return r;
-		r = relative_to_mount(hier->root, path, hier->self, sizeof(hier->self));
+		r = lve_host_cgroup_of(host, i, proc_cgroup, hier->self, sizeof(hier->self));
 		if (r < 0)
 			return r;
 		r = resolve_parent(hier, host->parent_spec);
@@ -377,108 +376,132 @@ int lve_host_parse_self(struct lve_host *host, const char *proc_cgroup)
 	return 0;
 }
 
-/* Read a whole /proc file into a malloc'd, NUL-terminated buffer. */
-static int read_proc(const char *path, char **out)
-{
-	size_t size = 16384, off = 0;
-	char *buf = malloc(size);
-	int fd;
-
-	if (!buf)
-		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		free(buf);
-		return -errno;
-	}
-	for (;;) {
-		ssize_t n;
-
-		if (off + 1 >= size) {
-			char *bigger = realloc(buf, size * 2);
-
-			if (!bigger) {
-				close(fd);
-				free(buf);
-				return -ENOMEM;
-			}
-			buf = bigger;
-			size *= 2;
-		}
-		n = read(fd, buf + off, size - 1 - off);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			n = -errno;
-			close(fd);
-			free(buf);
-			return (int)n;
-		}
-		if (n == 0)
-			break;
-		off += (size_t)n;
-	}
-	close(fd);
-	buf[off] = '\0';
-	*out = buf;
-	return 0;
-}
-
-int lve_read_self_cgroup(char *buf, size_t size)
+int lve_read_file(int fd, char *buf, size_t size)
 {
 	size_t off = 0;
-	int fd, r = 0;
 
-	fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (off + 1 < size) {
-		ssize_t n = read(fd, buf + off, size - 1 - off);
+	if (size == 0)
+		return -EINVAL;
+	/* /proc and cgroupfs (seq_file) fill a read as far as they can: a short
+	 * read is the end, and needs no second read to be seen */
+	for (;;) {
+		size_t want = size - 1 - off;
+		ssize_t n;
 
+		if (want == 0) {
+			char extra;
+
+			/* full: is there more? */
+			do
+				n = read(fd, &extra, 1);
+			while (n < 0 && errno == EINTR);
+			buf[off] = '\0';
+			return n == 0 ? (int)off : n < 0 ? -errno : -EFBIG;
+		}
+		n = read(fd, buf + off, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			r = -errno;
-			break;
+			return -errno;
 		}
-		if (n == 0)
-			break;
 		off += (size_t)n;
+		if ((size_t)n < want)
+			break;
 	}
-	close(fd);
 	buf[off] = '\0';
-	if (r == 0 && off + 1 >= size)
-		r = -ENAMETOOLONG;
-	return r;
+	return (int)off;
 }
 
-const char *lve_parent_setting(void)
+int lve_read_proc(const char *path, char **out)
+{
+	size_t size = 16384;
+	int fd, r;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		char *buf = malloc(size);
+
+		if (!buf) {
+			close(fd);
+			return -ENOMEM;
+		}
+		r = lve_read_file(fd, buf, size);
+		if (r >= 0) {
+			close(fd);
+			*out = buf;
+			return 0;
+		}
+		free(buf);
+		if (r != -EFBIG || lseek(fd, 0, SEEK_SET) < 0) {
+			close(fd);
+			return r == -EFBIG ? -errno : r;
+		}
+		size *= 2;
+	}
+}
+
+const char *lve_parent_setting(char *buf, size_t size)
 {
 	/* In secure mode (setuid, setgid, file capabilities) the environment
-	 * belongs to the caller, who must not choose where LVEs live. */
-	if (!getauxval(AT_SECURE)) {
+	 * belongs to the caller, who must not choose where LVEs live, nor
+	 * which configuration says it. */
+	int secure = getauxval(AT_SECURE) != 0;
+	const char *conf = LIBLVE_CONF;
+
+	if (!secure) {
 		const char *env = getenv("LIBLVE_CGROUP_PARENT");
 
 		if (env && *env)
 			return env;
+		env = getenv("LIBLVE_CONF");
+		if (env && *env)
+			conf = env;
 	}
+	if (lve_config_parent(conf, buf, size) == 1)
+		return buf;
 	return LIBLVE_DEFAULT_PARENT;
+}
+
+int lve_host_cgroup_of(const struct lve_host *host, int h, const char *proc_cgroup, char *out,
+		       size_t size)
+{
+	const struct lve_hier *hier = &host->h[h];
+	char path[LVE_PATH_MAX];
+	const char *first = NULL;
+	int r;
+
+	if (hier->kind == LVE_V1)
+		for (size_t c = 0; c < N_CONTROLLERS && !first; c++)
+			if (hier->ctrls & controllers[c].bit)
+				first = controllers[c].v1;
+	r = self_path(proc_cgroup, first, path, sizeof(path));
+	if (r < 0)
+		return r;
+	return relative_to_mount(hier->root, path, out, size);
 }
 
 int lve_host_discover(struct lve_host *host)
 {
-	char self[8192];
+	char self[8192], parent[LVE_PATH_MAX];
 	char *mountinfo = NULL;
-	int r;
+	int fd, r;
 
-	r = lve_read_self_cgroup(self, sizeof(self));
+	fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = lve_read_file(fd, self, sizeof(self));
+	close(fd);
 	if (r < 0)
 		return r;
-	r = read_proc("/proc/self/mountinfo", &mountinfo);
+	r = lve_read_proc("/proc/self/mountinfo", &mountinfo);
 	if (r < 0)
 		return r;
+#ifdef LIBLVE_TEST_HOOKS
 	host->fake = NULL;
-	r = lve_host_parse(host, mountinfo, self, lve_parent_setting());
+#endif
+	r = lve_host_parse(host, mountinfo, self, lve_parent_setting(parent, sizeof(parent)));
 	free(mountinfo);
 	return r;
 }

@@ -1,6 +1,7 @@
 /*
- * v1.c - the cgroup v1 layout: one hierarchy per controller (or per group of
- * co-mounted controllers), each with its own copy of the LVE tree.
+ * v1.c - the knobs of the cgroup v1 layout: one hierarchy per controller (or
+ * per group of co-mounted controllers), each with its own copy of the LVE
+ * tree.  One writer per limit, named by the limits table (limits.c).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -10,13 +11,18 @@
 
 #include "internal.h"
 
-static int v1_prepare_parent(const struct lve_host *host, int h, int hfd, size_t *made)
+static int write_knob(const struct lve_knob *k, const char *file, const char *value)
 {
-	return lve_mkdir_p(host, h, hfd, host->h[h].parent, made, NULL);
+	return cgfs_write(k->host, k->h, k->hfd, k->rel, file, value);
+}
+
+static int has_knob(const struct lve_knob *k, const char *file)
+{
+	return cgfs_exists_at(k->dfd, file);
 }
 
 /*
- * cpu N is N ms of CPU time in every 100 ms period; 0 lifts the limit.
+ * speed N is N ms of CPU time in every 100 ms period; 0 lifts the limit.
  *
  * The kernel checks a new period against the current quota and a new quota
  * against the current period (the pair must stay within the parent's
@@ -24,66 +30,130 @@ static int v1_prepare_parent(const struct lve_host *host, int h, int hfd, size_t
  * needs the quota alone; otherwise the period goes first, and if the kernel
  * refuses it with the old quota in place, the quota goes first instead.
  */
-static int v1_set_cpu(const struct lve_host *host, int h, int hfd, const char *rel, uint32_t cpu)
+int lve_v1_speed(const struct lve_knob *k, uint64_t speed)
 {
 	char quota[32], period[32], cur[32];
 	int r;
 
-	if (cpu == 0)
+	if (speed == 0)
 		snprintf(quota, sizeof(quota), "-1");
 	else
 		snprintf(quota, sizeof(quota), "%llu",
-			 (unsigned long long)cpu * (LVE_CPU_PERIOD_US / 100));
+			 (unsigned long long)speed * (LVE_CPU_PERIOD_US / 100));
 	snprintf(period, sizeof(period), "%d", LVE_CPU_PERIOD_US);
 
-	r = cgfs_read(host, hfd, rel, "cpu.cfs_period_us", cur, sizeof(cur));
+	r = cgfs_read_at(k->host, k->dfd, "cpu.cfs_period_us", cur, sizeof(cur));
 	if (r < 0)
 		return r;
 	if (strtoul(cur, NULL, 10) == LVE_CPU_PERIOD_US)
-		return cgfs_write(host, h, hfd, rel, "cpu.cfs_quota_us", quota);
+		return write_knob(k, "cpu.cfs_quota_us", quota);
 
-	r = cgfs_write(host, h, hfd, rel, "cpu.cfs_period_us", period);
+	r = write_knob(k, "cpu.cfs_period_us", period);
 	if (r == -EINVAL) {
-		r = cgfs_write(host, h, hfd, rel, "cpu.cfs_quota_us", quota);
+		r = write_knob(k, "cpu.cfs_quota_us", quota);
 		if (r < 0)
 			return r;
-		return cgfs_write(host, h, hfd, rel, "cpu.cfs_period_us", period);
+		return write_knob(k, "cpu.cfs_period_us", period);
 	}
 	if (r < 0)
 		return r;
-	return cgfs_write(host, h, hfd, rel, "cpu.cfs_quota_us", quota);
+	return write_knob(k, "cpu.cfs_quota_us", quota);
 }
 
-static int v1_set_io(const struct lve_host *host, int h, int hfd, const char *rel, uint32_t io)
+int lve_v1_io_weight(const struct lve_knob *k, uint64_t weight)
 {
-	char value[16];
+	char value[24];
 	int r;
 
-	r = cgfs_exists(host, hfd, rel, "blkio.bfq.weight");
+	r = has_knob(k, "blkio.bfq.weight");
 	if (r <= 0)
 		return r < 0 ? r : 1; /* no BFQ: recorded, not enforced */
-	snprintf(value, sizeof(value), "%u", io);
-	return cgfs_write(host, h, hfd, rel, "blkio.bfq.weight", value);
+	snprintf(value, sizeof(value), "%llu", (unsigned long long)weight);
+	return write_knob(k, "blkio.bfq.weight", value);
 }
 
-/* cgroup.procs lists every process in the cgroup; none means empty. */
-int lve_procs_empty(const struct lve_host *host, int hfd, const char *rel)
+/*
+ * pmem: memory.limit_in_bytes, and memory.memsw.limit_in_bytes (memory plus
+ * swap) at the same value where swap accounting exists, so that swap is not
+ * a way around the limit.  The kernel keeps memsw >= the memory limit at
+ * every instant: lowering writes the memory limit first, raising (refused
+ * first with EINVAL) the memsw one first.  Lowering below what the LVE uses
+ * makes the kernel reclaim; if it cannot, the write fails (EBUSY) and the
+ * old limit stays.
+ */
+int lve_v1_pmem(const struct lve_knob *k, uint64_t bytes)
 {
-	char buf[64];
+	char value[32];
+	int memsw, r;
+
+	if (bytes == 0)
+		snprintf(value, sizeof(value), "-1");
+	else
+		snprintf(value, sizeof(value), "%llu", (unsigned long long)bytes);
+	memsw = has_knob(k, "memory.memsw.limit_in_bytes");
+	if (memsw < 0)
+		return memsw;
+	r = write_knob(k, "memory.limit_in_bytes", value);
+	if (r == -EINVAL && memsw) {
+		r = write_knob(k, "memory.memsw.limit_in_bytes", value);
+		if (r == 0)
+			r = write_knob(k, "memory.limit_in_bytes", value);
+		return r;
+	}
+	if (r == 0 && memsw)
+		r = write_knob(k, "memory.memsw.limit_in_bytes", value);
+	return r;
+}
+
+/* nproc, the same file on both layouts: "max" lifts the limit. */
+int lve_pids_max(const struct lve_knob *k, uint64_t count)
+{
+	char value[24];
+
+	if (count == 0)
+		snprintf(value, sizeof(value), "max");
+	else
+		snprintf(value, sizeof(value), "%llu", (unsigned long long)count);
+	return write_knob(k, "pids.max", value);
+}
+
+/*
+ * One rule per disk in each of the two files; "MAJ:MIN 0" removes a rule.
+ * A disk that went away since the list was made (ENODEV) is skipped.
+ */
+static int throttle(const struct lve_knob *k, const char *read_file, const char *write_file,
+		    uint64_t value)
+{
+	const struct lve_devices *devs = k->devs;
 	int r;
 
-	r = cgfs_read(host, hfd, rel, "cgroup.procs", buf, sizeof(buf));
-	if (r < 0)
-		return r;
-	for (int i = 0; i < r; i++)
-		if (buf[i] != '\n' && buf[i] != ' ')
-			return 0;
-	return 1;
+	r = has_knob(k, read_file);
+	if (r <= 0)
+		return r < 0 ? r : 1; /* no blk-throttle in this kernel */
+	if (devs->n == 0)
+		return value ? 1 : 0;
+	for (int i = 0; i < devs->n; i++) {
+		char rule[64];
+
+		snprintf(rule, sizeof(rule), "%u:%u %llu", devs->dev[i].major, devs->dev[i].minor,
+			 (unsigned long long)value);
+		r = write_knob(k, read_file, rule);
+		if (r == 0)
+			r = write_knob(k, write_file, rule);
+		if (r < 0 && r != -ENODEV)
+			return r;
+	}
+	return 0;
 }
 
-const struct lve_backend lve_v1_backend = {
-	.prepare_parent = v1_prepare_parent,
-	.set_cpu = v1_set_cpu,
-	.set_io = v1_set_io,
-	.empty = lve_procs_empty,
-};
+int lve_v1_io_bps(const struct lve_knob *k, uint64_t bytes_per_sec)
+{
+	return throttle(k, "blkio.throttle.read_bps_device", "blkio.throttle.write_bps_device",
+			bytes_per_sec);
+}
+
+int lve_v1_iops(const struct lve_knob *k, uint64_t ops_per_sec)
+{
+	return throttle(k, "blkio.throttle.read_iops_device", "blkio.throttle.write_iops_device",
+			ops_per_sec);
+}

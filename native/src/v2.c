@@ -1,6 +1,7 @@
 /*
- * v2.c - the unified (cgroup v2) layout: one tree, controllers switched on
- * level by level through cgroup.subtree_control.
+ * v2.c - the knobs of the unified (cgroup v2) layout: one tree, controllers
+ * switched on level by level through cgroup.subtree_control.  One writer per
+ * limit, named by the limits table (limits.c).
  *
  * v2 allows processes only in leaves ("no internal processes"): the LVE
  * parent and everything above it hold none of ours, the LVE cgroups do.
@@ -22,29 +23,17 @@ static const struct {
 	{ "pids", LVE_CTRL_PIDS },
 };
 
-static int has_word(const char *text, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *p = text; (p = strstr(p, word)); p += n)
-		if ((p == text || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\n' || p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
 /*
  * Make the controllers this hierarchy carries available to the children of
  * @rel.  Only what is offered there (cgroup.controllers) and not yet enabled
  * is written, so a level that already delegates them is left alone.
  */
-static int enable_below(const struct lve_host *host, int h, int hfd, const char *rel,
-			int is_last)
+int lve_v2_enable_below(const struct lve_host *host, int h, int hfd, const char *rel)
 {
 	char offered[512], enabled[512], want[128] = "";
 	size_t len = 0;
 	int r;
 
-	(void)is_last;
 	r = cgfs_read(host, hfd, rel, "cgroup.controllers", offered, sizeof(offered));
 	if (r < 0)
 		return r;
@@ -54,9 +43,9 @@ static int enable_below(const struct lve_host *host, int h, int hfd, const char 
 	for (size_t i = 0; i < sizeof(v2_controllers) / sizeof(v2_controllers[0]); i++) {
 		const char *name = v2_controllers[i].name;
 
-		if (!(host->h[h].ctrls & v2_controllers[i].bit) || has_word(enabled, name))
+		if (!(host->h[h].ctrls & v2_controllers[i].bit) || lve_has_word(enabled, name, ' '))
 			continue;
-		if (!has_word(offered, name)) {
+		if (!lve_has_word(offered, name, ' ')) {
 			/* the cpu limit is the point of an LVE: without it, fail */
 			if (v2_controllers[i].bit == LVE_CTRL_CPU)
 				return -EOPNOTSUPP;
@@ -70,47 +59,95 @@ static int enable_below(const struct lve_host *host, int h, int hfd, const char 
 	return cgfs_write(host, h, hfd, rel, "cgroup.subtree_control", want);
 }
 
-static int v2_prepare_parent(const struct lve_host *host, int h, int hfd, size_t *made)
+static int write_knob(const struct lve_knob *k, const char *file, const char *value)
 {
-	return lve_mkdir_p(host, h, hfd, host->h[h].parent, made, enable_below);
+	return cgfs_write(k->host, k->h, k->hfd, k->rel, file, value);
 }
 
 /* cpu.max is "<quota> <period>" in one write; "max" lifts the limit. */
-static int v2_set_cpu(const struct lve_host *host, int h, int hfd, const char *rel, uint32_t cpu)
+int lve_v2_speed(const struct lve_knob *k, uint64_t speed)
 {
 	char value[64];
 
-	if (cpu == 0)
+	if (speed == 0)
 		snprintf(value, sizeof(value), "max %d", LVE_CPU_PERIOD_US);
 	else
 		snprintf(value, sizeof(value), "%llu %d",
-			 (unsigned long long)cpu * (LVE_CPU_PERIOD_US / 100), LVE_CPU_PERIOD_US);
-	return cgfs_write(host, h, hfd, rel, "cpu.max", value);
+			 (unsigned long long)speed * (LVE_CPU_PERIOD_US / 100), LVE_CPU_PERIOD_US);
+	return write_knob(k, "cpu.max", value);
 }
 
 /* BFQ's weight takes 1..1000 as given; io.weight (iocost) takes 1..10000. */
-static int v2_set_io(const struct lve_host *host, int h, int hfd, const char *rel, uint32_t io)
+int lve_v2_io_weight(const struct lve_knob *k, uint64_t weight)
 {
-	char value[16];
-	int r;
+	char value[24];
 
-	r = cgfs_exists(host, hfd, rel, "io.bfq.weight");
-	if (r < 0)
-		return r;
-	if (r) {
-		snprintf(value, sizeof(value), "%u", io);
-		return cgfs_write(host, h, hfd, rel, "io.bfq.weight", value);
+	if (cgfs_exists_at(k->dfd, "io.bfq.weight")) {
+		snprintf(value, sizeof(value), "%llu", (unsigned long long)weight);
+		return write_knob(k, "io.bfq.weight", value);
 	}
-	r = cgfs_exists(host, hfd, rel, "io.weight");
-	if (r <= 0)
-		return r < 0 ? r : 1; /* recorded, not enforced */
-	snprintf(value, sizeof(value), "%u", io * 10);
-	return cgfs_write(host, h, hfd, rel, "io.weight", value);
+	if (!cgfs_exists_at(k->dfd, "io.weight"))
+		return 1; /* recorded, not enforced */
+	snprintf(value, sizeof(value), "%llu", (unsigned long long)weight * 10);
+	return write_knob(k, "io.weight", value);
 }
 
-const struct lve_backend lve_v2_backend = {
-	.prepare_parent = v2_prepare_parent,
-	.set_cpu = v2_set_cpu,
-	.set_io = v2_set_io,
-	.empty = lve_procs_empty,
-};
+/*
+ * pmem: memory.max, and memory.swap.max 0 while a limit is set.  v1 caps
+ * memory plus swap at pmem (memsw); v2 counts swap apart, so swap.max equal
+ * to pmem would let an LVE hold pmem in RAM and as much again in swap.  0
+ * keeps the LVE's total at pmem, as on v1, keeps one account from filling
+ * the host's swap, and makes pmem mean what it says: physical memory.
+ * Without swap accounting (no memory.swap.max) there is nothing to cap.
+ */
+int lve_v2_pmem(const struct lve_knob *k, uint64_t bytes)
+{
+	char value[32];
+	int r;
+
+	if (bytes == 0)
+		snprintf(value, sizeof(value), "max");
+	else
+		snprintf(value, sizeof(value), "%llu", (unsigned long long)bytes);
+	r = write_knob(k, "memory.max", value);
+	if (r < 0 || !cgfs_exists_at(k->dfd, "memory.swap.max"))
+		return r;
+	return write_knob(k, "memory.swap.max", bytes ? "0" : "max");
+}
+
+/* io.max: one line per disk, "MAJ:MIN rbps=N wbps=N"; "max" lifts a limit. */
+static int io_max(const struct lve_knob *k, const char *rkey, const char *wkey, uint64_t value)
+{
+	const struct lve_devices *devs = k->devs;
+	char num[24];
+
+	if (!cgfs_exists_at(k->dfd, "io.max"))
+		return 1; /* no io throttling in this kernel */
+	if (devs->n == 0)
+		return value ? 1 : 0;
+	if (value == 0)
+		snprintf(num, sizeof(num), "max");
+	else
+		snprintf(num, sizeof(num), "%llu", (unsigned long long)value);
+	for (int i = 0; i < devs->n; i++) {
+		char rule[96];
+		int r;
+
+		snprintf(rule, sizeof(rule), "%u:%u %s=%s %s=%s", devs->dev[i].major,
+			 devs->dev[i].minor, rkey, num, wkey, num);
+		r = write_knob(k, "io.max", rule);
+		if (r < 0 && r != -ENODEV)
+			return r;
+	}
+	return 0;
+}
+
+int lve_v2_io_bps(const struct lve_knob *k, uint64_t bytes_per_sec)
+{
+	return io_max(k, "rbps", "wbps", bytes_per_sec);
+}
+
+int lve_v2_iops(const struct lve_knob *k, uint64_t ops_per_sec)
+{
+	return io_max(k, "riops", "wiops", ops_per_sec);
+}

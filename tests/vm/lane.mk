@@ -18,14 +18,8 @@ TEST_TARGETS += test-vm
 VM_GUEST := tests/vm/run-in-v2-guest --timeout 120
 VM_REAL_TEST := $(BUILD)/tests/native/real_test
 
-# Once lverun has a build rule it is always built and checked here; before
-# that, the lverun part says it is skipped.
-ifneq ($(wildcard src/dotnet.mk),)
-VM_LVERUN := $(BUILD)/lverun
-endif
-
 .PHONY: test-vm
-test-vm: $(VM_REAL_TEST) $(VM_LVERUN)
+test-vm: $(VM_REAL_TEST) $(BUILD)/lverun
 	@fail=0; \
 	for run in relative:/ default:/ default:/system.slice/lvetest.service; do \
 	  parent=$${run%%:*} cgroup=$${run#*:}; \
@@ -35,10 +29,6 @@ test-vm: $(VM_REAL_TEST) $(VM_LVERUN)
 	    -- $(VM_REAL_TEST) || fail=1; \
 	done; \
 	echo "== cgroup v2 guest: the published lverun"; \
-	if [ -x $(BUILD)/lverun ]; then \
-	  $(VM_GUEST) --file $(BUILD)/lverun --file tests/vm/lverun-checks.sh \
-	    -- sh tests/vm/lverun-checks.sh $(BUILD)/lverun '$(LIBLVE_DEFAULT_PARENT)' || fail=1; \
-	else \
-	  echo "skip: $(BUILD)/lverun is not built yet (issue 3; src/dotnet.mk will build it)"; \
-	fi; \
+	$(VM_GUEST) --file $(BUILD)/lverun --file tests/vm/lverun-checks.sh \
+	  -- sh tests/vm/lverun-checks.sh $(BUILD)/lverun '$(LIBLVE_DEFAULT_PARENT)' || fail=1; \
 	exit $$fail

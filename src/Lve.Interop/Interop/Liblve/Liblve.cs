@@ -1,7 +1,7 @@
 namespace Lve.Interop;
 
 /// <summary>
-/// The nine functions of lve-ctl.h, one file each.  Every one returns 0 (or
+/// The functions of lve-ctl.h, one file each.  Every one returns 0 (or
 /// its documented positive value) or a negative errno, so the errno travels
 /// in the return value and no SetLastError is needed.
 /// </summary>
