@@ -70,7 +70,7 @@ internal static unsafe class Launcher
         LveCookie cookie;
         try
         {
-            cookie = lve.Enter(plan.Request.LveId);
+            cookie = LveEntry.Enter(lve, plan.Request.LveId);
         }
         catch (NativeCallException e) when (e.Errno == Errno.EPERM && Syscall.geteuid() == 0)
         {
