@@ -227,10 +227,42 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
         ProcessResult r = Lverun("--version");
         r.ExitCode.Should().Be(0);
         r.Stdout.Should().Be("lverun " + version + "\n");
-        r = Lverun("--help");
-        r.ExitCode.Should().Be(0);
-        r.Stdout.Should().Be(LveRun.CommandLine.HelpText);
+        foreach (string help in new[] { "--help", "-h", "-?" })
+        {
+            r = Lverun(help);
+            r.ExitCode.Should().Be(0);
+            r.Stdout.Should().Be(ExpectedHelp, "lverun's own help, not System.CommandLine's");
+        }
     }
+
+    /// <summary>lverun --help, written out here rather than taken from the code that prints it.</summary>
+    private const string ExpectedHelp =
+        """
+        Usage: lverun [OPTION]... LVE_ID COMMAND [ARG]...
+        Run COMMAND with its arguments inside the LVE (lightweight virtual
+        environment) LVE_ID, as the caller or as another user.
+
+          -u, --user=USER    run as USER (a name or a uid), with USER's groups and
+                             HOME, USER and LOGNAME from USER's passwd entry
+          -g, --group=GROUP  run with primary group GROUP (a name or a gid)
+              --cgi          when the LVE's entry limit is reached, answer the web
+                             request (CGI): 508 with Retry-After, and exit 0
+              --retry-after=SECONDS
+                             the Retry-After of that answer (default 60)
+          -h, --help         show this help and exit
+              --version      show the version and exit
+
+        LVE_ID is a number from 1 to 2147483647.  lverun's options stand before
+        LVE_ID, and "--" may end them; everything from COMMAND on reaches the
+        command unchanged.  COMMAND is looked up in PATH unless it contains a '/'.
+
+        Exit status:
+          125  lverun itself failed
+          126  COMMAND was found but could not be run
+          127  COMMAND was not found
+          otherwise the exit status of COMMAND
+
+        """;
 
     private static string RepoRoot() => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../.."));
 
