@@ -51,7 +51,7 @@ $(LVERUN_DOTNET)/settings: FORCE
 # native/caller.c and native/launch.c), and the command lookup's checks as
 # another account (native/access.c).
 LVERUN_NATIVE_OBJS := $(LVERUN_DOTNET)/native/caller.o $(LVERUN_DOTNET)/native/launch.o \
-	$(LVERUN_DOTNET)/native/access.o
+	$(LVERUN_DOTNET)/native/access.o $(LVERUN_DOTNET)/native/session.o
 $(LVERUN_DOTNET)/native/%.o: src/LveRun/native/%.c src/LveRun/native/caller.h $(LVERUN_DOTNET)/settings
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -fPIC -fstack-protector-strong \

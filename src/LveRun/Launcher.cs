@@ -10,9 +10,11 @@ namespace LveRun;
 ///
 ///  1. initialise a liblve instance and enter the LVE;
 ///  2. drop privileges and prove it;
-///  3. give the command the caller's limits, signal state and umask, close
-///     what it must not inherit, and execve (native/launch.c), in a new
-///     session when it runs as another user with a terminal attached.
+///  3. give the command the caller's limits, signal state, scheduling and
+///     umask, close what it must not inherit, and execve (native/launch.c);
+///     or, when it runs as another user with a terminal attached, start it
+///     in a session and on a pseudo-terminal of its own, leave the LVE and
+///     relay (native/session.c).
 ///
 /// Nothing before step 1 changes any state, so a refusal there leaves no
 /// trace.  After step 1 every failure leaves the LVE again while lverun
@@ -76,8 +78,11 @@ internal static unsafe class Launcher
     {
         byte** envp = plan.Environment.ToNative();
         byte** argv = caller.ArgvFrom(plan.CommandArgument);
-        int flags = (plan.ClosesInheritedFds ? CallerNative.ExecCloseFds : 0) |
-            (plan.RunsAsAnotherUser ? CallerNative.ExecOtherUser : 0);
+        int flags = plan.ClosesInheritedFds ? CallerNative.ExecCloseFds : 0;
+        // Another user's command with a terminal attached gets a session and
+        // a pseudo-terminal of its own, started by a child that drops
+        // privileges itself (native/session.c; SECURITY.md rules 16, 22).
+        bool ownSession = plan.RunsAsAnotherUser && CallerNative.lverun_needs_session() != 0;
 
         using var lve = new LveInstance();
         LveCookie cookie;
@@ -100,6 +105,20 @@ internal static unsafe class Launcher
             throw LaunchFailure.From(e);
         }
 
+        int error, stage;
+        if (ownSession)
+        {
+            fixed (byte* file = plan.Command)
+            fixed (uint* groups = plan.Target.Groups)
+                error = CallerNative.lverun_spawn(file, argv, envp, flags, plan.Umask, plan.Target.Uid, plan.Target.Gid,
+                    groups, plan.Target.Groups.Length, &stage);
+            // The parent, root still, never stays in the LVE: only the command is the account's.
+            LeaveIfPrivileged(lve, cookie);
+            if (stage == CallerNative.StageStarted)
+                error = CallerNative.lverun_relay(&stage);
+            throw Failure(plan, stage, error);
+        }
+
         try
         {
             PrivilegeDrop.Apply(plan.Target);
@@ -116,17 +135,20 @@ internal static unsafe class Launcher
             throw;
         }
 
-        int error, stage;
         fixed (byte* file = plan.Command)
         {
             error = CallerNative.lverun_exec(file, argv, envp, flags, plan.Umask, &stage);
         }
         LeaveIfPrivileged(lve, cookie);
-        if (stage == CallerNative.StageExecve)
-            throw new LaunchFailure(error == Errno.ENOENT ? ExitCode.NotFound : ExitCode.CannotRun,
-                "execve(" + plan.CommandText + ")", Errno.Describe(error));
-        throw new LaunchFailure(ExitCode.Failed, StageName(stage), Errno.Describe(error));
+        throw Failure(plan, stage, error);
     }
+
+    /// <summary>What failed on the way to the command's execve, and the exit code it means.</summary>
+    private static LaunchFailure Failure(LaunchPlan plan, int stage, int error) =>
+        stage == CallerNative.StageExecve
+            ? new LaunchFailure(error == Errno.ENOENT ? ExitCode.NotFound : ExitCode.CannotRun,
+                "execve(" + plan.CommandText + ")", Errno.Describe(error))
+            : new LaunchFailure(ExitCode.Failed, StageName(stage), Errno.Describe(error));
 
     private static string StageName(int stage) => stage switch
     {
@@ -137,6 +159,8 @@ internal static unsafe class Launcher
         CallerNative.StageFork => "fork (a new session)",
         CallerNative.StageWait => "waitpid",
         CallerNative.StageSched => "sched_setscheduler (the caller's scheduling)",
+        CallerNative.StageDrop => "privilege drop (in a session of its own)",
+        CallerNative.StagePty => "pseudo-terminal",
         _ => "lverun_exec",
     };
 

@@ -42,7 +42,7 @@
  * --hold-locks opens each DIR it can and holds flock(LOCK_EX) on it.
  *
  * It prints "hit STATE ACTION RESULT" (RESULT: "ok" or the error of the
- * kill) and "lverun-sched policy P nice N cpus LIST" (lverun's scheduling right
+ * kill) and "lverun-sched policy P nice N cpus LIST euid E" (lverun's scheduling right
  * then, from /proc) or "miss STATE WHY", flushed, then waits until FILE exists
  * (--release) before it continues lverun with SIGCONT (stop, tstp,
  * ctrl-z), waits for it and prints "status exit N" or "status signal N".
@@ -201,8 +201,8 @@ static int reached(const char *state)
 	return -1;
 }
 
-/* "policy P nice N cpus LIST" of @pid, from /proc/PID/stat (fields 19 and
- * 41) and the Cpus_allowed_list of /proc/PID/status. */
+/* "policy P nice N cpus LIST euid E" of @pid, from /proc/PID/stat (fields
+ * 19 and 41), then the Cpus_allowed_list and Uid of /proc/PID/status. */
 static const char *sched_of(pid_t pid)
 {
 	static char text[256];
@@ -225,8 +225,15 @@ static const char *sched_of(pid_t pid)
 			policy = atol(f);
 	}
 	const char *cpus = field(status, "Cpus_allowed_list:\t");
-	snprintf(text, sizeof text, "policy %ld nice %ld cpus %.*s", policy, nice,
-		 cpus ? (int)strcspn(cpus, "\n") : 1, cpus ? cpus : "?");
+	const char *uid = field(status, "Uid:\t");
+	long ids[2] = { -1, -1 };
+	if (uid)
+		sscanf(uid, "%ld %ld", &ids[0], &ids[1]);
+	/* stat was read first: with euid 0 still in status, the sample is
+	 * from before the privilege drop (and so before the scheduling is
+	 * given back) */
+	snprintf(text, sizeof text, "policy %ld nice %ld cpus %.*s euid %ld", policy, nice,
+		 cpus ? (int)strcspn(cpus, "\n") : 1, cpus ? cpus : "?", ids[1]);
 	return text;
 }
 

@@ -6,8 +6,8 @@
  *   probe fds                 each open fd: "fd N TARGET"
  *   probe stdio FILE          fds 0-2 into FILE: "fd N TARGET"
  *   probe limits              "limit NAME SOFT HARD" (-1: unlimited)
- *   probe tty [FILE]          "tiocsti fd N ok|<error>" for each tty among
- *                             fds 0-2, "devtty ok|<error>" (opening
+ *   probe tty [FILE]          "name fdN TTY" and "tiocsti fdN ok|<error>"
+ *                             (a '#' pushed) for each tty among fds 0-2, "devtty ok|<error>" (opening
  *                             /dev/tty), and "tiocsti devtty ..." when it
  *                             opens; "session leader yes|no" (into FILE:
  *                             for fds 0-2 redirected away)
@@ -109,6 +109,7 @@ int main(int argc, char **argv)
 			if (!isatty(fd))
 				continue;
 			snprintf(name, sizeof name, "fd%d", fd);
+			fprintf(report, "name %s %s\n", name, ttyname(fd) ? ttyname(fd) : "?");
 			tiocsti(name, fd);
 		}
 		int tty = open("/dev/tty", O_RDWR | O_NOCTTY);

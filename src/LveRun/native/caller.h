@@ -102,14 +102,18 @@ LVERUN_HIDDEN int lverun_each_fd_from_3(void (*apply)(int fd));
 /* Write "lverun: <what>: <why>\n" to fd 2, in one write, if fd 2 is open. */
 LVERUN_HIDDEN void lverun_say(const char *what, const char *why);
 
-/* lverun_exec flags. */
+/* lverun_exec and lverun_spawn flags. */
 enum {
 	/* Mark every fd >= 3 close-on-exec: the caller is not root. */
 	LVERUN_EXEC_CLOSE_FDS = 1 << 0,
-	/* The command runs as another user than the caller: in a new session
-	 * if a terminal is attached (see launch.c). */
-	LVERUN_EXEC_OTHER_USER = 1 << 1,
 };
+
+/* launch.c, shared with session.c. */
+LVERUN_HIDDEN int lverun_become_command(const char *path, char *const argv[], char *const envp[], int new_session,
+					int umask_value, int *error);
+LVERUN_HIDDEN void lverun_stay(const sigset_t *mask);
+LVERUN_HIDDEN int lverun_mark_fds_cloexec(void);
+LVERUN_HIDDEN int lverun_has_terminal(void);
 
 /* What lverun_exec was doing when it failed (its *stage). */
 enum {
@@ -121,6 +125,9 @@ enum {
 	LVERUN_STAGE_FORK = 6,
 	LVERUN_STAGE_WAIT = 7,
 	LVERUN_STAGE_SCHED = 8,
+	LVERUN_STAGE_DROP = 9,     /* the privilege drop in a new session's child */
+	LVERUN_STAGE_PTY = 10,     /* making the pseudo-terminal */
+	LVERUN_STAGE_STARTED = 11, /* lverun_spawn: the command's child runs */
 };
 
 #endif

@@ -202,12 +202,12 @@ public sealed partial class InheritanceTests(SetuidHost host) : IDisposable
             : (host.Web, new[] { "--user", host.Peer.Name, host.Peer.Id });
         (string[] options, string[] expected) = which switch
         {
-            "within" => (new[] { "nofile=40:40", "core=u:u", "as=629145600:629145600", "nproc=1:1", "stack=262144:524288", "data=314572800:u", "sigpending=0:0" },
-                new[] { "limit nofile 40 40", "limit core -1 -1", "limit as 629145600 629145600", "limit nproc 1 1", "limit stack 262144 524288", "limit data 314572800 -1", "limit sigpending 0 0" }),
+            "within" => (new[] { "nofile=40:40", "core=u:u", "as=629145600:629145600", "nproc=64:64", "stack=262144:524288", "data=314572800:u", "sigpending=0:0" },
+                new[] { "limit nofile 40 40", "limit core -1 -1", "limit as 629145600 629145600", "limit nproc 64 64", "limit stack 262144 524288", "limit data 314572800 -1", "limit sigpending 0 0" }),
             "soft" => (new[] { "nofile=4:4096", "as=20480000:u", "data=10240000:u", "stack=16384:u", "core=0:u" },
                 new[] { "limit nofile 4 4096", "limit as 20480000 -1", "limit data 10240000 -1", "limit stack 16384 -1", "limit core 0 -1" }),
-            _ => (new[] { "nofile=4:4", "as=20480000:20480000", "core=u:u" },
-                new[] { "limit nofile 4 4", "limit as 20480000 20480000", "limit core -1 -1" }),
+            _ => (new[] { "nofile=4:4", "as=20480000:20480000", "core=u:u", "nproc=1:1" },
+                new[] { "limit nofile 4 4", "limit as 20480000 20480000", "limit core -1 -1", "limit nproc 1 1" }),
         };
         if (which == "extreme" && !SetuidHost.CanRaiseHardLimits)
             return; // lverun refuses these here with 125: ScrubberTests.Never_aborts
