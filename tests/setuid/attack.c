@@ -6,7 +6,8 @@
  *
  *   attack [--uid N --gid N --groups A,B,..] [--from-root] [--cgroup DIR]... [--pty]
  *          [--idle] [--busy N] [--hold-locks DIR]... [--lve SUFFIX]
- *          [--target-uid N] [--release FILE] [--timeout SEC]
+ *          [--target-uid N] [--release FILE] [--timeout SEC] [--argv0 TEXT]
+ *          [--chdir DIR] [--core-unlimited] [--env NAME=VALUE]...
  *          --state STATE --action ACTION -- PROGRAM [ARG]...
  *
  * As root it joins the cgroups (as runas does), then becomes the user for
@@ -27,9 +28,9 @@
  * always while lverun is still lverun (its Name line), and then does
  * ACTION as the user:
  *
- *   stop, tstp, kill, term, segv
+ *   stop, tstp, kill, term, segv, abrt
  *                      kill(2) with SIGSTOP, SIGTSTP, SIGKILL, SIGTERM,
- *                      SIGSEGV
+ *                      SIGSEGV, SIGABRT
  *   ctrl-z             types ^Z on the terminal (--pty)
  *   none               nothing (the slow attack, with --idle)
  *
@@ -40,6 +41,9 @@
  * I/O class, and --busy
  * N keeps N busy loops of the user's pinned on every CPU for the whole run.
  * --hold-locks opens each DIR it can and holds flock(LOCK_EX) on it.
+ * PROGRAM gets the environment PATH=/usr/bin:/bin and each --env, argv[0]
+ * --argv0, the working directory --chdir, and with --core-unlimited
+ * RLIMIT_CORE unlimited.
  *
  * It prints "hit STATE ACTION RESULT" (RESULT: "ok" or the error of the
  * kill) and "lverun-sched policy P nice N cpus LIST euid E" (lverun's scheduling right
@@ -261,6 +265,9 @@ int main(int argc, char **argv)
 	gid_t groups[MAX_LIST];
 	int ngroups = -1, ncgroups = 0, nholds = 0, use_pty = 0, idle = 0, busy = 0, from_root = 0;
 	const char *cgroups[MAX_LIST], *holds[MAX_LIST], *state = NULL, *action = NULL, *release = NULL;
+	const char *argv0 = NULL, *chdir_to = NULL;
+	char *env[MAX_LIST + 2] = { "PATH=/usr/bin:/bin" };
+	int nenv = 1, core_unlimited = 0;
 	int i;
 
 	for (i = 1; i < argc; i++) {
@@ -279,6 +286,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(o, "--from-root") == 0) {
 			from_root = 1;
+			continue;
+		}
+		if (strcmp(o, "--core-unlimited") == 0) {
+			core_unlimited = 1;
 			continue;
 		}
 		if (!v)
@@ -311,6 +322,12 @@ int main(int argc, char **argv)
 			state = v;
 		else if (strcmp(o, "--action") == 0)
 			action = v;
+		else if (strcmp(o, "--argv0") == 0)
+			argv0 = v;
+		else if (strcmp(o, "--chdir") == 0)
+			chdir_to = v;
+		else if (strcmp(o, "--env") == 0 && nenv < MAX_LIST)
+			env[nenv++] = (char *)v;
 		else
 			usage("unknown option");
 	}
@@ -326,11 +343,17 @@ int main(int argc, char **argv)
 		: strcmp(action, "tstp") == 0 ? SIGTSTP
 		: strcmp(action, "kill") == 0 ? SIGKILL
 		: strcmp(action, "term") == 0 ? SIGTERM
-		: strcmp(action, "segv") == 0 ? SIGSEGV : 0;
+		: strcmp(action, "segv") == 0 ? SIGSEGV
+		: strcmp(action, "abrt") == 0 ? SIGABRT : 0;
 	if (!signal_to_send && strcmp(action, "ctrl-z") != 0 && strcmp(action, "none") != 0)
 		usage("unknown action");
 	char **program = argv + i;
 
+	if (core_unlimited) {
+		struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
+		if (setrlimit(RLIMIT_CORE, &unlimited) != 0)
+			die("setrlimit");
+	}
 	/* As root: the run's cgroups, and the filesystems whose locks count. */
 	for (int c = 0; c < ncgroups; c++) {
 		struct stat st;
@@ -409,7 +432,12 @@ int main(int argc, char **argv)
 			    syscall(SYS_ioprio_set, 1 /* IOPRIO_WHO_PROCESS */, 0, 3 << 13 /* IOPRIO_CLASS_IDLE */) != 0)
 				_exit(201);
 		}
-		execv(program[0], program);
+		if (chdir_to && chdir(chdir_to) != 0)
+			_exit(203);
+		const char *file = program[0];
+		if (argv0)
+			program[0] = (char *)argv0;
+		execve(file, program, env);
 		_exit(202);
 	}
 	setpgid(child, child);

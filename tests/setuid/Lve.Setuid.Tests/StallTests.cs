@@ -87,7 +87,7 @@ public sealed class StallTests(SetuidHost host, ITestOutputHelper output) : IDis
         ProcessResult next = host.Run(attacker, [attacker.Id, "/bin/cat", "/proc/self/cgroup"]);
         next.ExitCode.Should().Be(0, next.ToString());
         next.StdoutLines.Should().Contain(l => l.EndsWith(":cpu:" + host.LveCgroup("cpu", attacker.Uid), StringComparison.Ordinal));
-        host.ProcsIn(attacker.Uid).Should().BeEmpty();
+        host.ProcsIn(attacker.Uid, entered: true).Should().BeEmpty();
         host.StrayCgroups().Should().BeEmpty();
     }
 

@@ -112,7 +112,7 @@ public sealed class TerminalTests(SetuidHost host) : IDisposable
         r.StdoutLines.Should().Contain(["started", "then-read [secret]", "status exit 0"], r.ToString());
         for (int i = 0; i < 100 && host.ProcsIn(host.Peer.Uid).Length > 0; i++)
             System.Threading.Thread.Sleep(50);
-        host.ProcsIn(host.Peer.Uid).Should().BeEmpty("the reader left behind ends with lverun's terminal");
+        host.ProcsIn(host.Peer.Uid, entered: true).Should().BeEmpty("the reader left behind ends with lverun's terminal");
         (File.Exists(stolen) ? File.ReadAllText(stolen) : "").Should().NotContain("secret");
     }
 
@@ -136,7 +136,7 @@ public sealed class TerminalTests(SetuidHost host) : IDisposable
         ProcessResult r = OnTerminal(mode, null, AsPeer("/bin/sh", "-c", "echo ready; exec /bin/sleep 20"),
             pty: ["--step", "wait:ready", "--step", "type:\\x03"]);
         r.StdoutLines.Should().Contain(mode == "job" ? "status signal 2" : "status signal 2", r.ToString());
-        host.ProcsIn(host.Peer.Uid).Should().BeEmpty("the command is gone too");
+        host.ProcsIn(host.Peer.Uid, entered: true).Should().BeEmpty("the command is gone too");
     }
 
     /// <summary>
@@ -200,7 +200,7 @@ public sealed class TerminalTests(SetuidHost host) : IDisposable
         {
             ProcessResult r = OnTerminal("leader", null, AsPeer(script));
             r.StdoutLines.Skip(1).Should().Equal([$"lverun: execve({script}): Permission denied", "status exit 126"], r.ToString());
-            host.ProcsIn(host.Peer.Uid).Should().BeEmpty();
+            host.ProcsIn(host.Peer.Uid, entered: true).Should().BeEmpty();
         }
         finally
         {
