@@ -5,6 +5,8 @@
  *   lvedemo limit ID CPU      create LVE ID (if need be) and set its CPU limit
  *                             (lverun enters LVEs but never sets limits)
  *   lvedemo destroy ID...     remove LVEs (absent ones are fine)
+ *   lvedemo ep ID N           set LVE ID's entry limit (made if need be; 0: none)
+ *   lvedemo faults ID         print LVE ID's ep faults (entries refused so far)
  *   lvedemo spin SECONDS      burn CPU for SECONDS of wall time, then print
  *                             how much CPU time that got
  *   lvedemo cgroup ID         LVE ID's cgroup in the cpu hierarchy, as cgexec
@@ -32,8 +34,8 @@
 
 static int usage(void)
 {
-	fputs("usage: lvedemo limit ID CPU | destroy ID... | spin SECONDS | cgroup ID |"
-	      " prune PARENT | rss CMD [ARG...]\n", stderr);
+	fputs("usage: lvedemo limit ID CPU | destroy ID... | ep ID N | faults ID | spin SECONDS |"
+	      " cgroup ID | prune PARENT | rss CMD [ARG...]\n", stderr);
 	return 2;
 }
 
@@ -204,6 +206,68 @@ static int prune(const char *parent)
 	return 0;
 }
 
+/* An initialised instance, for the calls that need one; NULL after saying why. */
+static struct liblve *instance(void)
+{
+	struct liblve *lve = calloc(1, (size_t)lve_instance_init(NULL));
+	int r;
+
+	if (!lve)
+		return NULL;
+	r = lve_instance_init(lve);
+	if (r < 0) {
+		fprintf(stderr, "lvedemo: lve_instance_init: %s\n", strerror(-r));
+		free(lve);
+		return NULL;
+	}
+	return lve;
+}
+
+/* ep ID N: the entry limit, through the limits table like any other. */
+static int set_ep(const char *arg_id, const char *arg_n)
+{
+	struct lve_limits lim = { { 0 } };
+	struct liblve *lve;
+	uint32_t id, n;
+	int r;
+
+	if (parse_u32(arg_id, &id) < 0 || parse_u32(arg_n, &n) < 0)
+		return usage();
+	lve = instance();
+	if (!lve)
+		return 1;
+	lim.value[LVE_LIMIT_EP] = n;
+	r = lve_limits_set(lve, id, &lim, LVE_LIMIT_BIT(LVE_LIMIT_EP), NULL);
+	if (r < 0)
+		fprintf(stderr, "lvedemo: lve_limits_set(%u, ep %u): %s\n", id, n, strerror(-r));
+	lve_instance_destroy(lve);
+	free(lve);
+	return r < 0;
+}
+
+/* faults ID: how many entries LVE ID refused at its entry limit. */
+static int ep_faults(const char *arg_id)
+{
+	struct lve_usage now;
+	struct liblve *lve;
+	uint32_t id;
+	int r;
+
+	if (parse_u32(arg_id, &id) < 0)
+		return usage();
+	lve = instance();
+	if (!lve)
+		return 1;
+	r = lve_usage_get(lve, id, &now);
+	if (r < 0)
+		fprintf(stderr, "lvedemo: lve_usage_get(%u): %s\n", id, strerror(-r));
+	else
+		printf("%llu\n", (unsigned long long)now.fault_ep);
+	lve_instance_destroy(lve);
+	free(lve);
+	return r < 0;
+}
+
 static int rss(char **argv)
 {
 	struct rusage ru;
@@ -251,6 +315,10 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (strcmp(argv[1], "ep") == 0 && argc == 4)
+		return set_ep(argv[2], argv[3]);
+	if (strcmp(argv[1], "faults") == 0 && argc == 3)
+		return ep_faults(argv[2]);
 	if (strcmp(argv[1], "spin") == 0 && argc == 3)
 		return spin(argv[2]);
 	if (strcmp(argv[1], "cgroup") == 0 && argc == 3)

@@ -21,7 +21,7 @@ DOTNET_FLAGS := --nologo --disable-build-servers -v:q -clp:NoSummary \
 
 LVERUN_DOTNET := $(BUILD)/dotnet
 LVERUN_SRCS := $(shell find src/LveRun src/Lve.Interop -type f \
-	\( -name '*.cs' -o -name '*.csproj' -o -name '*.c' -o -name '*.h' \) -not -path '*/obj/*' -not -path '*/bin/*') \
+	\( -name '*.cs' -o -name '*.csproj' -o -name '*.props' -o -name '*.c' -o -name '*.h' \) -not -path '*/obj/*' -not -path '*/bin/*') \
 	src/Directory.Build.props VERSION
 
 ALL_TARGETS += $(BUILD)/lverun

@@ -32,6 +32,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -272,13 +273,22 @@ static int task_cgroups(const struct lve_host *host, const struct lve_task *task
 	return r;
 }
 
-/* Move @task into cgroup @rel of hierarchy @h. */
+/*
+ * Move @task into cgroup @rel of hierarchy @h.  A thread-only move of the
+ * calling thread writes "0" to tasks, not its tid: the kernel moves current
+ * alone then without taking cgroup_threadgroup_rwsem for writing, whereas
+ * any other id (the caller's own tid too) takes it, and the first such
+ * write after a quiet spell waits for an RCU grace period (milliseconds).
+ */
 static int move_task(const struct lve_tree *t, int h, const char *rel, const struct lve_task *task)
 {
 	int thread = task->thread_only && t->host->h[h].kind == LVE_V1;
 	char id[16];
 
-	snprintf(id, sizeof(id), "%d", (int)(thread ? task->tid : task->pid));
+	if (thread && !LVE_FAKE(t->host) && task->tid == (pid_t)syscall(SYS_gettid))
+		snprintf(id, sizeof(id), "0");
+	else
+		snprintf(id, sizeof(id), "%d", (int)(thread ? task->tid : task->pid));
 	return cgfs_write(t->host, h, t->fd[h], rel, thread ? "tasks" : "cgroup.procs", id);
 }
 

@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.CommandLine;
-using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using System.Linq;
 
 namespace LveRun;
@@ -20,7 +20,17 @@ public enum CommandLineAction
 /// and where in the arguments the command starts.  Everything from
 /// <see cref="CommandIndex"/> on belongs to the command, untouched.
 /// </summary>
-public sealed record LaunchRequest(uint LveId, string? User, string? Group, int CommandIndex, IReadOnlyList<string> Command);
+public sealed record LaunchRequest(uint LveId, string? User, string? Group, int CommandIndex, IReadOnlyList<string> Command)
+{
+    /// <summary>
+    /// --cgi: when the LVE's entry limit is full, answer the web request as
+    /// CGI expects (508 on stdout, exit 0) instead of failing.
+    /// </summary>
+    public bool Cgi { get; init; }
+
+    /// <summary>--retry-after: the Retry-After of that answer, in seconds.</summary>
+    public uint RetryAfter { get; init; } = CommandLine.DefaultRetryAfter;
+}
 
 /// <summary>The outcome of <see cref="CommandLine.Parse"/>.</summary>
 public sealed record ParsedCommandLine(CommandLineAction Action, LaunchRequest? Request = null, LaunchFailure? Error = null);
@@ -47,6 +57,10 @@ public static class CommandLine
           -u, --user=USER    run as USER (a name or a uid), with USER's groups and
                              HOME, USER and LOGNAME from USER's passwd entry
           -g, --group=GROUP  run with primary group GROUP (a name or a gid)
+              --cgi          when the LVE's entry limit is reached, answer the web
+                             request (CGI): 508 with Retry-After, and exit 0
+              --retry-after=SECONDS
+                             the Retry-After of that answer (default 60)
           -h, --help         show this help and exit
               --version      show the version and exit
 
@@ -62,23 +76,29 @@ public static class CommandLine
 
         """;
 
+    /// <summary>The Retry-After of a --cgi answer without --retry-after, in seconds.</summary>
+    public const uint DefaultRetryAfter = 60;
+
     public static ParsedCommandLine Parse(IReadOnlyList<string> args)
     {
         var user = new Option<string>("--user", "-u");
         var group = new Option<string>("--group", "-g");
+        var cgi = new Option<bool>("--cgi") { Arity = ArgumentArity.Zero };
+        var retryAfter = new Option<string>("--retry-after");
+        // lverun's own help and version options on a plain Command, not
+        // RootCommand's HelpOption and VersionOption: making those loads
+        // their descriptions from System.CommandLine's resources through
+        // reflection, at every start, for a help text lverun never shows
+        // (it prints HelpText).  A Unix command: "-h", "-?" and "--help", not
+        // the DOS-style "/h" and "/?".
+        var help = new Option<bool>("--help", "-h", "-?") { Arity = ArgumentArity.Zero };
+        var version = new Option<bool>("--version") { Arity = ArgumentArity.Zero };
         var operands = new Argument<string[]>("LVE_ID COMMAND")
         {
             Arity = new ArgumentArity(2, ArgumentArity.OneOrMore.MaximumNumberOfValues),
             CaptureRemainingTokens = true,
         };
-        var root = new RootCommand { user, group, operands };
-        root.Directives.Clear();
-        // A Unix command: "-h", "-?" and "--help", not the DOS-style "/h" and
-        // "/?" System.CommandLine also accepts.
-        var help = root.Options.OfType<HelpOption>().Single();
-        help.Aliases.Remove("/h");
-        help.Aliases.Remove("/?");
-        var version = root.Options.OfType<VersionOption>().Single();
+        var root = new Command("lverun") { user, group, cgi, retryAfter, help, version, operands };
         var configuration = new ParserConfiguration { ResponseFileTokenReplacer = null };
 
         // The parser refuses more values than its maximum arity; argv can hold
@@ -88,12 +108,22 @@ public static class CommandLine
         IReadOnlyList<string> parsed = args.Count <= limit ? args : args.Take(limit).ToArray();
         ParseResult result = root.Parse(parsed, configuration);
 
-        if (result.Action is HelpAction)
-            return new ParsedCommandLine(CommandLineAction.Help);
+        if (HelpOrVersion(result, help, version) is { } action)
+            return action;
         if (result.Errors.Count > 0)
             return new ParsedCommandLine(CommandLineAction.Error, Error: Usage(result.Errors[0].Message));
-        if (result.GetResult(version) is not null)
-            return new ParsedCommandLine(CommandLineAction.Version);
+
+        bool answersCgi = result.GetValue(cgi);
+        uint retrySeconds = DefaultRetryAfter;
+        if (result.GetValue(retryAfter) is { } seconds)
+        {
+            if (!answersCgi)
+                return new ParsedCommandLine(CommandLineAction.Error, Error: Usage("--retry-after needs --cgi"));
+            if (!IdNumber.TryParse(seconds, out retrySeconds))
+                return new ParsedCommandLine(CommandLineAction.Error,
+                    Error: new LaunchFailure(ExitCode.Failed, "--retry-after '" + seconds + "'",
+                        "not a number of seconds from 1 to " + IdNumber.Max.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        }
 
         int idIndex = OperandStart(parsed, result, operands);
         if (idIndex < 0 || idIndex + 1 >= args.Count)
@@ -111,7 +141,43 @@ public static class CommandLine
         int commandIndex = idIndex + 1;
         var command = new ArraySegment<string>(args as string[] ?? args.ToArray(), commandIndex, args.Count - commandIndex);
         return new ParsedCommandLine(CommandLineAction.Launch,
-            new LaunchRequest(lveId, result.GetValue(user), result.GetValue(group), commandIndex, command));
+            new LaunchRequest(lveId, result.GetValue(user), result.GetValue(group), commandIndex, command)
+            {
+                Cgi = answersCgi,
+                RetryAfter = retrySeconds,
+            });
+    }
+
+    /// <summary>
+    /// --help and --version, as System.CommandLine's own options behaved:
+    /// of the two, the one whose first use comes later decides.  Help wins
+    /// over any error; --version stands alone ("--" aside) or is an error.
+    /// null when neither is given.
+    /// </summary>
+    private static ParsedCommandLine? HelpOrVersion(ParseResult result, Option help, Option version)
+    {
+        int helpAt = Given(result, help), versionAt = Given(result, version);
+        if (helpAt >= 0 && helpAt > versionAt)
+            return new ParsedCommandLine(CommandLineAction.Help);
+        if (versionAt < 0)
+            return null;
+        foreach (SymbolResult child in result.CommandResult.Children)
+            if (child is OptionResult { Implicit: false } given ? given.Option != version : child.Tokens.Count > 0)
+                return new ParsedCommandLine(CommandLineAction.Error,
+                    Error: Usage("--version option cannot be combined with other arguments."));
+        return new ParsedCommandLine(CommandLineAction.Version);
+    }
+
+    /// <summary>Where <paramref name="option"/> was first given, as an index into the tokens; -1 if it was not.</summary>
+    private static int Given(ParseResult result, Option option)
+    {
+        if (result.GetResult(option) is not { Implicit: false, IdentifierToken: { } first })
+            return -1;
+        IReadOnlyList<Token> tokens = result.Tokens;
+        for (int i = 0; i < tokens.Count; i++)
+            if (ReferenceEquals(tokens[i], first))
+                return i;
+        return -1;
     }
 
     /// <summary>
@@ -125,7 +191,7 @@ public static class CommandLine
     /// </summary>
     private static int OperandStart(IReadOnlyList<string> args, ParseResult result, Argument operands)
     {
-        IReadOnlyList<System.CommandLine.Parsing.Token> tokens = result.Tokens;
+        IReadOnlyList<Token> tokens = result.Tokens;
         var operandTokens = result.GetResult(operands)?.Tokens;
         if (operandTokens is not { Count: > 0 })
             return -1;
@@ -145,7 +211,7 @@ public static class CommandLine
                 t++;
                 continue;
             }
-            bool joined = tokens[t].Type == System.CommandLine.Parsing.TokenType.Option && t + 1 < tokens.Count && t + 1 != first &&
+            bool joined = tokens[t].Type == TokenType.Option && t + 1 < tokens.Count && t + 1 != first &&
                 (args[a] == tokens[t].Value + "=" + tokens[t + 1].Value ||
                  args[a] == tokens[t].Value + ":" + tokens[t + 1].Value ||
                  args[a] == tokens[t].Value + tokens[t + 1].Value);

@@ -79,8 +79,29 @@ public sealed record Configuration(uint MinUid, IReadOnlyList<uint> TrustedCalle
     public static Configuration WithDefaultGroups(Func<string, uint?> resolveGroup) =>
         new(DefaultMinUid, Array.Empty<uint>(), null) { DeniedGroups = Known(DefaultDeniedGroups, resolveGroup) };
 
-    private static GroupRef[] Known(IEnumerable<string> names, Func<string, uint?> resolveGroup) =>
-        names.Select(n => resolveGroup(n) is { } gid ? new GroupRef(gid, n) : null).OfType<GroupRef>().ToArray();
+    /// <summary>
+    /// The groups of <paramref name="names"/> the host has, looked up when
+    /// first used: only a trusted caller's target is checked against them,
+    /// and each lookup of a name the files lack goes through every NSS
+    /// source (nss-systemd's userdb directories and sockets, hundreds of
+    /// system calls for the default list), which root and ordinary callers
+    /// need not pay at every start.
+    /// </summary>
+    private static IReadOnlyList<GroupRef> Known(IEnumerable<string> names, Func<string, uint?> resolveGroup) =>
+        new ResolvedOnUse(() => names.Select(n => resolveGroup(n) is { } gid ? new GroupRef(gid, n) : null).OfType<GroupRef>().ToArray());
+
+    private sealed class ResolvedOnUse(Func<GroupRef[]> resolve) : IReadOnlyList<GroupRef>
+    {
+        private readonly Lazy<GroupRef[]> groups = new(resolve);
+
+        public GroupRef this[int index] => groups.Value[index];
+
+        public int Count => groups.Value.Length;
+
+        public IEnumerator<GroupRef> GetEnumerator() => ((IEnumerable<GroupRef>)groups.Value).GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     public bool IsTrusted(uint uid) => ((IList<uint>)TrustedCallers).Contains(uid);
 

@@ -49,7 +49,20 @@ internal static unsafe class Launcher
         ConfigurationFile config = Configuration.Load(BuildInfo.ConfigPath);
         LaunchPlan plan = LaunchPlan.Make(caller.Identity(), request, caller.Argument(request.CommandIndex + 1), config, Stdio.Error,
             AsAccount);
-        return Execute(plan, caller);
+        try
+        {
+            return Execute(plan, caller);
+        }
+        catch (EntryLimitReached full)
+        {
+            if (!request.Cgi)
+                throw full.Failure;
+            // --cgi: the web server gets an answer it can pass on (508, not
+            // 500), and its error log still gets the reason.
+            Stdio.Error(full.Failure.What, full.Failure.Why);
+            Stdio.Out(CgiAnswer.EntryLimitReached(request.RetryAfter));
+            return ExitCode.Success;
+        }
     }
 
     /// <summary>The lookup's check as another account, with its file-system identity (native/access.c).</summary>
@@ -75,7 +88,11 @@ internal static unsafe class Launcher
         LveCookie cookie;
         try
         {
-            cookie = lve.Enter(plan.Request.LveId);
+            cookie = LveEntry.Enter(lve, plan.Request.LveId);
+        }
+        catch (NativeCallException e) when (e.Errno == Errno.E2BIG)
+        {
+            throw EntryLimitReached.Of(lve, plan.Request.LveId);
         }
         catch (NativeCallException e) when (e.Errno == Errno.EPERM && Syscall.geteuid() == 0)
         {

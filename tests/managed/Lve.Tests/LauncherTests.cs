@@ -242,9 +242,12 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
         ProcessResult r = Lverun("--version");
         r.ExitCode.Should().Be(0);
         r.Stdout.Should().Be("lverun " + version + "\n");
-        r = Lverun("--help");
-        r.ExitCode.Should().Be(0);
-        r.Stdout.Should().Be(Help, "the help as lverun(1) documents it, written here, not taken from the constant that prints it");
+        foreach (string help in new[] { "--help", "-h", "-?" })
+        {
+            r = Lverun(help);
+            r.ExitCode.Should().Be(0);
+            r.Stdout.Should().Be(Help, "the help as lverun(1) documents it, written here, not taken from the constant that prints it");
+        }
     }
 
     private const string Help =
@@ -256,6 +259,10 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
           -u, --user=USER    run as USER (a name or a uid), with USER's groups and
                              HOME, USER and LOGNAME from USER's passwd entry
           -g, --group=GROUP  run with primary group GROUP (a name or a gid)
+              --cgi          when the LVE's entry limit is reached, answer the web
+                             request (CGI): 508 with Retry-After, and exit 0
+              --retry-after=SECONDS
+                             the Retry-After of that answer (default 60)
           -h, --help         show this help and exit
               --version      show the version and exit
 
@@ -441,18 +448,22 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
             ? r with { Stdout = r.Stdout.Replace("\r\n", "\n", StringComparison.Ordinal) } : null!;
 
     /// <summary>
-    /// From an strace -f -y trace: the writes of lverun's pid into cgroup.procs
-    /// before <paramref name="failure"/> (the enter: into LVE <paramref name="id"/>
-    /// in every hierarchy) and after it (the leave: back out of it, as many).
+    /// From an strace -f -y trace: lverun's moves before <paramref name="failure"/>
+    /// (the enter: into LVE <paramref name="id"/> in every hierarchy) and after
+    /// it (the leave: back out of it, as many).  A move is lverun's pid
+    /// written to cgroup.procs (the whole process: cgroup v2), or "0" to tasks
+    /// (the calling thread alone: cgroup v1, see src/LveRun/LveEntry.cs).
     /// </summary>
     private void MovesAround(string[] trace, string failure, uint id)
     {
         int at = Array.FindIndex(trace, l => l.Contains(failure, StringComparison.Ordinal));
         at.Should().BeGreaterThan(0, "the trace shows the failing call:\n" + string.Join('\n', trace));
         string pid = trace[0].Split(' ', 2)[0];
-        string into = "/" + cgroups.Parent + "/" + Id(id) + "/cgroup.procs>";
+        string into = "/" + cgroups.Parent + "/" + Id(id) + "/";
         static bool Move(string line, string pid) =>
-            line.Contains("cgroup.procs>, \"" + pid + "\"", StringComparison.Ordinal) && line.EndsWith(" = " + pid.Length, StringComparison.Ordinal);
+            line.StartsWith(pid + " ", StringComparison.Ordinal) &&
+            (line.Contains("cgroup.procs>, \"" + pid + "\"", StringComparison.Ordinal) && line.EndsWith(" = " + pid.Length, StringComparison.Ordinal) ||
+             line.Contains("/tasks>, \"0\"", StringComparison.Ordinal) && line.EndsWith(" = 1", StringComparison.Ordinal));
 
         string[] enter = trace[..at].Where(l => Move(l, pid)).ToArray();
         string[] leave = trace[at..].Where(l => Move(l, pid)).ToArray();
