@@ -181,18 +181,22 @@ static int open_at(const struct lve_host *host, int dfd, const char *file, int f
 	return fd;
 }
 
-/* Open control file @file of cgroup @rel. */
-static int open_file(const struct lve_host *host, int hfd, const char *rel, const char *file,
-		     int flags)
+/* Open control file @file of cgroup @rel: one walk of "<rel>/<file>", with
+ * the same guarantees as opening the directory and then the file, in a
+ * third of the system calls (a move writes one file per hierarchy). */
+int cgfs_open_file(const struct lve_host *host, int hfd, const char *rel, const char *file,
+		   int flags)
 {
-	int dfd, fd;
+	char path[LVE_PATH_MAX + NAME_MAX + 2];
+	int n;
 
-	dfd = cgfs_open_dir(host, hfd, rel);
-	if (dfd < 0)
-		return dfd;
-	fd = open_at(host, dfd, file, flags);
-	close(dfd);
-	return fd;
+	if (strchr(file, '/'))
+		return -EINVAL;
+	n = *rel ? snprintf(path, sizeof(path), "%s/%s", rel, file)
+		 : snprintf(path, sizeof(path), "%s", file);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	return walk(host, hfd, path, flags);
 }
 
 int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel, const char *file,
@@ -213,7 +217,7 @@ int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel, con
 		if (r != 0)
 			return r < 0 ? r : 0; /* > 0: the emulation wrote it */
 	}
-	fd = open_file(host, hfd, rel, file, O_WRONLY);
+	fd = cgfs_open_file(host, hfd, rel, file, O_WRONLY);
 	if (fd < 0)
 		return fd;
 	/* cgroupfs takes a value in a single write(); a short one is a failure */
