@@ -69,10 +69,16 @@ LVE_API struct liblve *init_lve(liblve_alloc alloc, liblve_free release)
 	inst->release = release;
 	inst->channel = -1;
 	if (geteuid() == 0) {
+		struct lve_task self = { getpid(), cl_gettid(), 1 };
 		int channel = -1;
 		pid_t broker = 0;
 
-		r = cl_broker_start(&host, &channel, &broker);
+		/* the broker would be born in that LVE, under its limits, and
+		 * keep it from being destroyed */
+		r = lve_task_inside(&host, &self);
+		r = r > 0 ? -EPERM : r;
+		if (r == 0)
+			r = cl_broker_start(&host, &channel, &broker);
 		if (r < 0) {
 			if (release)
 				release(inst);

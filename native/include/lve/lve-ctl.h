@@ -83,7 +83,9 @@ struct liblve;
  *
  * Returns the instance, or NULL with errno set: EINVAL (@alloc is NULL),
  * ENOMEM (@alloc gave NULL), ENOSYS (no cgroup hierarchy with the cpu
- * controller is mounted), or the error that kept the broker from starting.
+ * controller is mounted), EPERM (root, calling from inside an LVE: the
+ * broker would live there), or the error that kept the broker from
+ * starting.
  */
 struct liblve *init_lve(liblve_alloc alloc, liblve_free free);
 
