@@ -58,6 +58,9 @@
 
 #define REGISTRATIONS_PER_TURN 16
 #define CONNECTIONS_PER_PROCESS 256 /* one per thread that asks */
+/* Registrations made from inside an LVE (customer code and its children;
+ * a server registers before it enters), all of that LVE's together. */
+#define CONNECTIONS_PER_LVE 32
 #define MAX_FDS_PER_MESSAGE 4
 #define ANCESTORS 16
 
@@ -70,6 +73,7 @@ struct conn {
 	pid_t pid;                 /* the process it belongs to */
 	unsigned long long start;  /* that process's start time */
 	int pidfd;                 /* that process, -1 where the kernel has no pidfd */
+	uint32_t lve;              /* the LVE it was in when it registered, or 0 */
 };
 
 struct broker {
@@ -178,22 +182,27 @@ static void drop_conn(struct broker *b, int fd)
 	close(fd);
 }
 
-static int conns_of(const struct broker *b, pid_t pid)
+/* The connections of process @pid, and those registered from LVE @lve. */
+static void conns_of(const struct broker *b, pid_t pid, uint32_t lve, int *of_pid, int *of_lve)
 {
-	int n = 0;
-
-	for (size_t i = 0; i < b->n_slots; i++)
-		n += b->conns[i] && b->conns[i]->pid == pid;
-	return n;
+	*of_pid = *of_lve = 0;
+	for (size_t i = 0; i < b->n_slots; i++) {
+		if (!b->conns[i])
+			continue;
+		*of_pid += b->conns[i]->pid == pid;
+		*of_lve += lve && b->conns[i]->lve == lve;
+	}
 }
 
 /* A registration: the sender's connection, checked, joins the loop. */
 static void registration(struct broker *b, struct incoming *in)
 {
 	struct epoll_event ev = { 0 };
-	int fd = in->fd, on = 0;
+	struct lve_task task = { in->pid, in->pid, 1 };
+	int fd = in->fd, on = 0, of_pid, of_lve;
 	socklen_t len = sizeof(on);
 	struct conn *c = NULL;
+	uint32_t lve;
 
 	if (fd < 0)
 		return;
@@ -202,7 +211,13 @@ static void registration(struct broker *b, struct incoming *in)
 	    /* its own socket pair, with the sender's pid on every message */
 	    !socket_of(fd, in->pid) ||
 	    getsockopt(fd, SOL_SOCKET, SO_PASSCRED, &on, &len) < 0 || !on ||
-	    conns_of(b, in->pid) >= CONNECTIONS_PER_PROCESS || b->n_conns >= b->max_conns)
+	    b->n_conns >= b->max_conns)
+		goto refuse;
+	/* the broker's descriptors are shared by everyone: code inside an LVE
+	 * gets a small share of them, its LVE's */
+	lve = cl_task_lve(&b->host, &task);
+	conns_of(b, in->pid, lve, &of_pid, &of_lve);
+	if (of_pid >= CONNECTIONS_PER_PROCESS || (lve && of_lve >= CONNECTIONS_PER_LVE))
 		goto refuse;
 	if ((size_t)fd >= b->n_slots) {
 		size_t n = (size_t)fd + 64;
@@ -218,6 +233,7 @@ static void registration(struct broker *b, struct incoming *in)
 	if (!c)
 		goto refuse;
 	c->pid = in->pid;
+	c->lve = lve;
 	/* the process that sent it, pinned: while it lives, nobody else has
 	 * its pid, so its pid on a message says it is the sender */
 	c->pidfd = (int)syscall(SYS_pidfd_open, in->pid, 0);

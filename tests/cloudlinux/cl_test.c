@@ -1457,6 +1457,21 @@ static void go_around(void *arg)
 	}
 	close(conn);
 
+	/* 5. from inside an LVE, only a small share of the broker's
+	 * connections: the 40th registration is refused */
+	{
+		int conns[40], answered = 0;
+
+		for (int i = 0; i < 40; i++) {
+			conns[i] = raw_connect(rv);
+			answered += raw_call(conns[i], CL_OP_INSIDE, gettid_(), 0, 0) == 0;
+		}
+		test_note("%d of 40 connections from inside an LVE were answered", answered);
+		CHECK(answered > 0 && answered <= 32);
+		for (int i = 0; i < 40; i++)
+			close(conns[i]);
+	}
+
 	where(getpid(), 0, now, sizeof(now));
 	CHECK_STR(now, mine); /* still inside, where it entered */
 	where(a->victim, 0, victim_now, sizeof(victim_now));
