@@ -44,7 +44,8 @@ PKG_MANPAGES := $(PKG_STAGE)/man/lverun.1 $(PKG_STAGE)/man/lverun.conf.5 $(PKG_S
 # exactly these, and tests/packaging checks the tree against its own list.
 PKG_FILES := $(SBINDIR)/lverun \
 	$(LIBDIR)/liblve.so.0 $(LIBDIR)/liblve.so $(LIBDIR)/liblve.a \
-	$(INCLUDEDIR)/lve-ctl.h $(PKGCONFIGDIR)/liblve.pc \
+	$(INCLUDEDIR)/lve-ctl.h $(INCLUDEDIR)/lve/lve-ctl.h $(INCLUDEDIR)/lve/lve-type.h \
+	$(PKGCONFIGDIR)/liblve.pc \
 	$(MANDIR)/man1/lverun.1 $(MANDIR)/man5/lverun.conf.5 $(MANDIR)/man3/liblve.3 \
 	$(patsubst %,$(MANDIR)/man3/%.3,$(PKG_MAN3_LINKS)) \
 	$(BASHCOMPDIR)/lverun
@@ -93,7 +94,8 @@ endif
 pkg_dir = [ -d '$(DESTDIR)$(1)' ] || $(INSTALL) -d -m 0755 '$(DESTDIR)$(1)'
 
 install: $(BUILD)/lverun $(BUILD)/liblve.so.0 $(BUILD)/liblve.a $(PKG_MANPAGES) \
-		native/include/lve-ctl.h packaging/liblve.pc.in packaging/bash-completion/lverun $(PKG_CONF_EXAMPLE)
+		native/include/lve-ctl.h native/include/lve/lve-ctl.h native/include/lve/lve-type.h \
+		packaging/liblve.pc.in packaging/bash-completion/lverun $(PKG_CONF_EXAMPLE)
 	@case '$(LIBLVE_DEFAULT_PARENT)' in /*) ;; *) \
 	  echo "install: refusing a test build: LIBLVE_DEFAULT_PARENT '$(LIBLVE_DEFAULT_PARENT)' is relative" >&2; exit 1;; esac
 	@if [ '$(SYSCONFDIR)/lverun.conf' != '$(LVERUN_CONF)' ]; then \
@@ -118,6 +120,10 @@ install: $(BUILD)/lverun $(BUILD)/liblve.so.0 $(BUILD)/liblve.a $(PKG_MANPAGES) 
 	$(pkg_pc)
 	$(call pkg_dir,$(INCLUDEDIR))
 	$(INSTALL) -m 0644 native/include/lve-ctl.h '$(DESTDIR)$(INCLUDEDIR)/lve-ctl.h'
+	@# CloudLinux's application API, where its consumers include it from
+	$(call pkg_dir,$(INCLUDEDIR)/lve)
+	$(INSTALL) -m 0644 native/include/lve/lve-ctl.h '$(DESTDIR)$(INCLUDEDIR)/lve/lve-ctl.h'
+	$(INSTALL) -m 0644 native/include/lve/lve-type.h '$(DESTDIR)$(INCLUDEDIR)/lve/lve-type.h'
 	$(call pkg_dir,$(MANDIR)/man1)
 	$(INSTALL) -m 0644 $(PKG_STAGE)/man/lverun.1 '$(DESTDIR)$(MANDIR)/man1/lverun.1'
 	$(call pkg_dir,$(MANDIR)/man5)
