@@ -25,9 +25,11 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cl.h"
@@ -281,28 +283,22 @@ int cl_local_inside(void)
  * One connection per thread and broker: a thread waits for the answer to
  * its own request on a socket no other thread reads, and a child forked
  * later makes its own (a connection answers only the process that made
- * it).  The calling thread's is found without a system call; every one this
- * process made is also listed, so that those of threads that have ended,
- * and a parent's copies, are closed when the next one is made.
+ * it).  They are listed by the thread that made them; a thread that ended
+ * leaves its connection to the next thread given its id (they never run at
+ * once), and the next registration closes those of ids no thread of this
+ * process has any more, and a parent's copies.  No thread-local storage: a
+ * shared library with some would need the dynamic loader's
+ * __tls_get_addr.
  */
 struct made {
 	pid_t pid, tid;            /* the thread that made it */
-	unsigned long long start;  /* that thread's start time */
 	pid_t broker;
 	int fd;
 };
 
 static struct made *made;
 static size_t n_made, cap_made;
-static _Atomic unsigned forget_generation; /* a forget closes what other threads may hold */
-
-static __thread struct {
-	pid_t pid;
-	pid_t broker;
-	unsigned generation;
-	uint32_t seq;
-	int fd;
-} mine;
+static _Atomic uint32_t seq;
 
 /* Is @fd still the connection @owner made (a socket pair it created)? */
 static int still_ours(int fd, pid_t owner)
@@ -352,24 +348,42 @@ fail:
 	return r == -EPIPE || r == -ECONNRESET ? -EIO : r;
 }
 
+/* Is thread @tid one of this process's? */
+static int thread_here(pid_t tid)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d", (int)tid);
+	return stat(path, &st) == 0;
+}
+
+static int find_conn(pid_t pid, pid_t tid, pid_t broker)
+{
+	int fd = -1;
+
+	lock();
+	for (size_t i = 0; i < n_made && fd < 0; i++)
+		if (made[i].pid == pid && made[i].tid == tid && made[i].broker == broker)
+			fd = made[i].fd;
+	unlock();
+	return fd;
+}
+
 static int conn_for(const struct cl_instance *inst)
 {
-	pid_t pid = getpid(), tid;
-	unsigned long long start;
-	int fd, r = 0;
+	pid_t pid = getpid(), tid = cl_gettid();
+	int fd = find_conn(pid, tid, inst->broker), r = 0;
 
-	if (mine.pid == pid && mine.broker == inst->broker &&
-	    mine.generation == atomic_load(&forget_generation))
-		return mine.fd;
+	if (fd >= 0)
+		return fd;
 	fd = connect_broker(inst);
 	if (fd < 0)
 		return fd;
-	tid = cl_gettid();
-	start = lve_task_start(tid);
 	lock();
-	/* connections of threads that ended, and a parent's copies, go */
+	/* those of threads that ended, and a parent's copies, go */
 	for (size_t i = 0; i < n_made;)
-		if (made[i].pid != pid || lve_task_start(made[i].tid) != made[i].start)
+		if (made[i].pid != pid || !thread_here(made[i].tid))
 			unlist(i);
 		else
 			i++;
@@ -385,16 +399,12 @@ static int conn_for(const struct cl_instance *inst)
 		}
 	}
 	if (r == 0)
-		made[n_made++] = (struct made){ pid, tid, start, inst->broker, fd };
-	mine.generation = atomic_load(&forget_generation);
+		made[n_made++] = (struct made){ pid, tid, inst->broker, fd };
 	unlock();
 	if (r < 0) {
 		close(fd);
 		return r;
 	}
-	mine.pid = pid;
-	mine.broker = inst->broker;
-	mine.fd = fd;
 	return fd;
 }
 
@@ -408,8 +418,6 @@ void cl_local_forget(pid_t broker)
 			unlist(i);
 		else
 			i++;
-	/* every thread's own reference is stale now */
-	atomic_fetch_add(&forget_generation, 1);
 	unlock();
 }
 
@@ -419,7 +427,7 @@ static int round_trip(int conn, struct cl_request *req, struct cl_reply *rep)
 	ssize_t n;
 	int r;
 
-	req->seq = ++mine.seq;
+	req->seq = atomic_fetch_add(&seq, 1) + 1;
 	r = cl_send(conn, req, sizeof(*req), -1);
 	if (r < 0)
 		return r;
@@ -452,7 +460,6 @@ int cl_local_call(const struct cl_instance *inst, struct cl_request *req, struct
 			return r == 0 ? rep->result : r;
 		/* the broker let go of this connection (before it read the
 		 * request: nothing happened): make another */
-		mine.pid = 0;
 		cl_local_forget(inst->broker);
 	}
 	return -EIO;
