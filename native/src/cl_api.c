@@ -73,12 +73,15 @@ LVE_API struct liblve *init_lve(liblve_alloc alloc, liblve_free release)
 		int channel = -1;
 		pid_t broker = 0;
 
-		/* the broker would be born in that LVE, under its limits, and
-		 * keep it from being destroyed */
+		/* From inside an LVE (Passenger's spawn-env-setupper calls it
+		 * there, as root) no broker: it would live in that LVE, under its
+		 * limits, keeping it from being destroyed; and nothing below the
+		 * caller could enter anyway.  Root itself needs none. */
 		r = lve_task_inside(&host, &self);
-		r = r > 0 ? -EPERM : r;
 		if (r == 0)
 			r = cl_broker_start(&host, &channel, &broker);
+		else if (r > 0)
+			r = 0;
 		if (r < 0) {
 			if (release)
 				release(inst);

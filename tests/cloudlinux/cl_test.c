@@ -648,17 +648,33 @@ static void child_exits_for_parent(void *arg)
 	test_failures_in_child++;
 }
 
-/* Root inside an LVE may not make an instance: its broker would be born
- * there. */
+/* Root inside an LVE makes an instance (Passenger's spawn-env-setupper
+ * does, as root, in the LVE it spawns into), but no broker is born there:
+ * its children, after dropping privileges, may not enter. */
+static void below_inside(void *arg)
+{
+	uint32_t cookie = 0;
+
+	CHECK_ERR(A.lve_enter_flags(arg, 1002, &cookie, 0), -EPERM);
+	CHECK_ERR(A.lve_exit(arg, &cookie), -EPERM);
+	CHECK_ERR(A.is_in_lve(arg), 1);
+}
+
 static void init_inside(void *arg)
 {
-	uint32_t cookie;
+	struct liblve *inner;
+	uint32_t cookie, other;
 
 	REQUIRE(A.lve_enter_flags(arg, 1001, &cookie, 0) == 0);
-	errno = 0;
-	CHECK(A.init_lve(malloc, free) == NULL);
-	CHECK_INT(errno, EPERM);
-	CHECK_ERR(A.lve_exit(arg, &cookie), 0);
+	inner = A.init_lve(malloc, free);
+	REQUIRE(inner);
+	CHECK_INT(broker_of(inner), 0);
+	CHECK_INT(channel_of(inner), -1);
+	CHECK_ERR(A.is_in_lve(inner), 1);
+	CHECK_ERR(A.lve_enter_flags(inner, 1002, &other, 0), -EPERM); /* nested */
+	CHECK_EXITED_0(in_child(USER, below_inside, inner));
+	CHECK_ERR(A.lve_exit(inner, &cookie), 0); /* root: either instance */
+	CHECK_INT(A.destroy_lve(inner), 0);
 }
 
 static void t_root_cookie(void)
@@ -1817,7 +1833,7 @@ static const struct test_case tests[] = {
 	{ "the broker: no child, nothing of the caller's, gone at the end", t_broker_life },
 	{ "enter errors, nothing made", t_enter_errors },
 	{ "root: enter, nested, exit restores every hierarchy", t_root_cycle },
-	{ "root: no cookie asked; a child of the entrant killed; no init inside", t_root_cookie },
+	{ "root: no cookie asked; a child of the entrant killed; init inside: no broker", t_root_cookie },
 	{ "init as root, drop, enter, exit: 200 times", t_root_then_drop },
 	{ "the 20-byte copy outlives the original", t_copy },
 	{ "no instance from root: EPERM", t_no_instance_refused },

@@ -77,15 +77,15 @@ struct liblve;
  * Called as root (euid 0), it also starts the broker through which this
  * process, and the processes that inherit the instance, may enter and exit
  * after dropping privileges; the broker ends by itself when the last of them
- * has exited or called destroy_lve().  Called as another user, it makes an
- * instance that can tell whether the caller is inside an LVE, and nothing
- * more (entering is -EPERM).
+ * has exited or called destroy_lve().  Root calling from inside an LVE gets
+ * no broker (it would live in that LVE; nothing below the caller could
+ * enter anyway): root itself needs none.  Called as another user, it makes
+ * an instance that can tell whether the caller is inside an LVE, and
+ * nothing more (entering is -EPERM).
  *
  * Returns the instance, or NULL with errno set: EINVAL (@alloc is NULL),
  * ENOMEM (@alloc gave NULL), ENOSYS (no cgroup hierarchy with the cpu
- * controller is mounted), EPERM (root, calling from inside an LVE: the
- * broker would live there), or the error that kept the broker from
- * starting.
+ * controller is mounted), or the error that kept the broker from starting.
  */
 struct liblve *init_lve(liblve_alloc alloc, liblve_free free);
 
