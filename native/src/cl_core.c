@@ -20,6 +20,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cl.h"
@@ -115,6 +116,16 @@ int cl_task(const struct lve_host *host, pid_t pid, pid_t tid, struct lve_task *
 	if (cl_any_v2(host)) {
 		int n = cl_thread_count(pid);
 
+		/* A thread that was just joined is still counted for a moment:
+		 * pthread_join returns when it has cleared its tid, before the
+		 * kernel has removed it.  Give it that moment (only a refusal
+		 * waits, and at most about a millisecond). */
+		for (int tries = 0; n > 1 && tries < 20; tries++) {
+			struct timespec ts = { 0, 50000 };
+
+			nanosleep(&ts, NULL);
+			n = cl_thread_count(pid);
+		}
 		if (n < 0)
 			return n;
 		if (n > 1)
