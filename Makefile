@@ -6,12 +6,17 @@
 #   LIBLVE_CONF            the administrator's configuration, where liblve reads
 #                          the LVE parent (default /etc/lve/lve.conf)
 #   LVERUN_CONF            lverun's configuration file (default /etc/lverun.conf)
-#   BUILD                  output directory (default build)
+#   PORTABLE=1             link for glibc 2.28 and newer with zig, not the host's
+#                          toolchain (packaging/portable.mk; make rpm and make deb
+#                          always do)
+#   BUILD                  output directory (default build, build/portable with
+#                          PORTABLE=1)
 #   PREFIX, SBINDIR, LIBDIR, INCLUDEDIR, MANDIR, SYSCONFDIR, DESTDIR  for install
 
 VERSION := $(shell cat VERSION)
 
-BUILD ?= build
+PORTABLE ?=
+BUILD ?= $(if $(PORTABLE),build/portable,build)
 LIBLVE_DEFAULT_PARENT ?= /lve
 LIBLVE_CONF ?= /etc/lve/lve.conf
 LVERUN_CONF ?= /etc/lverun.conf
@@ -38,30 +43,36 @@ APT_PACKAGES :=
 
 all: build-all
 
+# TARGET_CC: the compiler of what is shipped (liblve, lverun's C): $(CC),
+# or zig with PORTABLE=1.  Test programs always use $(CC).
+include packaging/portable.mk
+
 native: $(BUILD)/liblve.a $(BUILD)/liblve.so.0 $(BUILD)/liblve.so
 
 # Build-time settings live in a header that is rewritten only when they
-# change, so switching LIBLVE_DEFAULT_PARENT rebuilds exactly what uses it.
+# change, so switching LIBLVE_DEFAULT_PARENT rebuilds exactly what uses it,
+# and switching the toolchain rebuilds everything.
 $(BUILD)/native/config.h: FORCE
 	@mkdir -p $(@D)
 	@case '$(LIBLVE_DEFAULT_PARENT)' in /*) ;; *) \
 	  echo "note: relative LIBLVE_DEFAULT_PARENT '$(LIBLVE_DEFAULT_PARENT)': a test build, never install it setuid" >&2;; esac
 	@case '$(LIBLVE_CONF)' in /*) ;; *) echo "LIBLVE_CONF must be an absolute path" >&2; exit 1;; esac
-	@printf '#define LIBLVE_DEFAULT_PARENT "%s"\n#define LIBLVE_CONF "%s"\n#define LIBLVE_VERSION "%s"\n' \
-	  '$(LIBLVE_DEFAULT_PARENT)' '$(LIBLVE_CONF)' '$(VERSION)' > $@.new
+	@printf '/* toolchain: %s */\n#define LIBLVE_DEFAULT_PARENT "%s"\n#define LIBLVE_CONF "%s"\n#define LIBLVE_VERSION "%s"\n' \
+	  '$(TOOLCHAIN)' '$(LIBLVE_DEFAULT_PARENT)' '$(LIBLVE_CONF)' '$(VERSION)' > $@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
-$(BUILD)/native/%.o: native/src/%.c native/src/internal.h native/include/lve-ctl.h $(BUILD)/native/config.h
+$(BUILD)/native/%.o: native/src/%.c native/src/internal.h native/include/lve-ctl.h $(BUILD)/native/config.h $(TOOLCHAIN_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(LVE_CFLAGS) -c $< -o $@
+	$(TARGET_CC) $(CPPFLAGS) $(CFLAGS) $(LVE_CFLAGS) -c $< -o $@
 
 $(BUILD)/liblve.a: $(LIBLVE_OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/liblve.so.0: $(LIBLVE_OBJS) native/liblve.map
-	$(CC) $(CFLAGS) -shared -Wl,-soname,liblve.so.0 -Wl,--version-script=native/liblve.map \
+$(BUILD)/liblve.so.0: $(LIBLVE_OBJS) native/liblve.map $(TOOLCHAIN_DEPS)
+	$(TARGET_CC) $(CFLAGS) -shared -Wl,-soname,liblve.so.0 -Wl,--version-script=native/liblve.map \
 	  $(LVE_LDFLAGS) $(LDFLAGS) -o $@ $(LIBLVE_OBJS)
+	$(call portable_check,library,$@)
 
 $(BUILD)/liblve.so: $(BUILD)/liblve.so.0
 	ln -sf liblve.so.0 $@
@@ -72,7 +83,7 @@ clean:
 	rm -rf build
 
 include tests/native/native.mk
--include $(wildcard src/dotnet.mk packaging/packaging.mk tests/*/lane.mk)
+-include $(wildcard src/dotnet.mk src/lvectl.mk packaging/packaging.mk tests/*/lane.mk)
 
 # Targets are collected above, so these come last.
 .PHONY: build-all

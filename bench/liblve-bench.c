@@ -2,10 +2,15 @@
  * liblve-bench.c - what liblve costs on this machine's real hierarchy.
  *
  * Prints, for 0, 10, 100, 1,000 and 10,000 existing LVEs:
- *   enter+leave   one lve_enter + lve_leave round trip of this process
- *   create+setup+destroy   the whole life of one more LVE
- * as median and 90th percentile in microseconds.  enter must stay flat as
- * LVEs accumulate; nothing here asserts it, the figures are for README.
+ *   enter+leave          one lve_enter + lve_leave round trip of this process
+ *   enter+leave, ep 20   the same into an LVE with an entry limit (a slot
+ *                        taken and freed each time)
+ *   create+setup+destroy the whole life of one more LVE
+ * as median and 90th percentile in microseconds, and
+ *   usage of every LVE   lve_list + lve_usage_get of each LVE, once, in
+ *                        seconds (goal: all 10,000 in under 1 s)
+ * enter must stay flat as LVEs accumulate; nothing here asserts it, the
+ * figures are for README.
  *
  * Everything lives beneath this process's own cgroups
  * (LIBLVE_CGROUP_PARENT=lvebench-<pid>, relative) and is removed at the end.
@@ -99,6 +104,13 @@ int main(int argc, char **argv)
 		/* the LVE we enter exists already: the common case of a server */
 		if ((r = lve_create(1)) < 0)
 			die("lve_create", r);
+		{
+			struct lve_limits ep = { { 0 } };
+
+			ep.value[LVE_LIMIT_EP] = 20;
+			if ((r = lve_limits_set(lve, 3, &ep, LVE_LIMIT_BIT(LVE_LIMIT_EP), NULL)) < 0)
+				die("lve_limits_set (ep 20)", r);
+		}
 		for (int i = 0; i < SAMPLES; i++) {
 			double t = now_us();
 
@@ -109,6 +121,31 @@ int main(int argc, char **argv)
 			samples[i] = now_us() - t;
 		}
 		report("enter+leave", existing, samples, SAMPLES);
+		for (int i = 0; i < SAMPLES; i++) {
+			double t = now_us();
+
+			if ((r = lve_enter(lve, 3, (uint32_t)-1, (uint32_t)-1, &cookie)) < 0)
+				die("lve_enter (ep 20)", r);
+			if ((r = lve_leave(lve, &cookie)) < 0)
+				die("lve_leave (ep 20)", r);
+			samples[i] = now_us() - t;
+		}
+		report("enter+leave, ep 20", existing, samples, SAMPLES);
+		{
+			static uint32_t ids[20000];
+			struct lve_usage usage;
+			double t = now_us();
+			int n = lve_list(lve, ids, sizeof(ids) / sizeof(ids[0]));
+
+			if (n < 0)
+				die("lve_list", n);
+			for (int i = 0; i < n && i < (int)(sizeof(ids) / sizeof(ids[0])); i++)
+				if ((r = lve_usage_get(lve, ids[i], &usage)) < 0)
+					die("lve_usage_get", r);
+			printf("%-22s %7ld LVEs   %d listed and read in %.3f s\n", "usage of every LVE",
+			       existing, n, (now_us() - t) / 1e6);
+			fflush(stdout);
+		}
 		for (int i = 0; i < SAMPLES; i++) {
 			double t = now_us();
 
@@ -124,6 +161,7 @@ int main(int argc, char **argv)
 	for (long i = 0; i < existing; i++)
 		lve_destroy((uint32_t)(100000 + i));
 	lve_destroy(1);
+	lve_destroy(3);
 	for (int h = 0; h < view.n; h++) {
 		char dir[2048];
 		const char *self = strcmp(view.h[h].self, "/") == 0 ? "" : view.h[h].self;

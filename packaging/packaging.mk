@@ -1,5 +1,5 @@
-# packaging/packaging.mk - make install / uninstall, make rpm, and their
-# tests.  Included by the top-level Makefile.
+# packaging/packaging.mk - make install / uninstall, make rpm, make deb,
+# and their tests.  Included by the top-level Makefile.
 #
 #   make install [DESTDIR=dir] [PREFIX=/usr] [SBINDIR=...] [LIBDIR=...]
 #                [INCLUDEDIR=...] [MANDIR=...] [SYSCONFDIR=/etc]
@@ -8,7 +8,13 @@
 #   make man                        the pages with their version, in $(BUILD)/packaging/man
 #   make rpm                        build/rpm/RPMS/<arch>/: lverun, liblve and
 #                                   liblve-devel, from packaging/rpm/lverun.spec
+#   make deb                        build/deb/: lverun, liblve0 and liblve-dev,
+#                                   from packaging/debian/
 #   make test-packaging             tests/packaging/test-packaging
+#
+# make rpm and make deb always package the portable build (PORTABLE=1, in
+# $(PKG_BUILD); packaging/portable.mk): one set of binaries for glibc 2.28
+# and newer, EL8 and Debian 11 alike.
 #
 # The defaults follow the RPM layout (%{_prefix} /usr, %{_libdir} /usr/lib64
 # on 64-bit, %{_sysconfdir} /etc), which is where lverun is meant to be
@@ -25,33 +31,54 @@ DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
 BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
 PKGCONFIGDIR ?= $(LIBDIR)/pkgconfig
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR ?= /etc
 INSTALL ?= install
 
-# The commented example configuration: issue 4's etc/lverun.conf once it
-# exists, until then a placeholder that sets nothing.
-PKG_CONF_EXAMPLE := $(firstword $(wildcard etc/lverun.conf) packaging/lverun.conf.placeholder)
+# What install puts down besides lverun (setuid, apart) and liblve, by kind.
+# A new file of a kind that is here is one word in its list (and a line in
+# the RPM's %files and the Debian package's .install file):
+#   PKG_SBIN         root's programs, $(BUILD)/NAME -> $(SBINDIR)/NAME, 0755
+#   PKG_HEADERS      native/include/PATH -> $(INCLUDEDIR)/PATH, 0644 (PATH may
+#                    have a directory: lve/lve-ctl.h)
+#   PKG_MAN          man/PAGE.N -> $(MANDIR)/manN/PAGE.N, @VERSION@ replaced
+#   PKG_COMPLETIONS  packaging/bash-completion/NAME -> $(BASHCOMPDIR)/NAME
+#   PKG_UNITS        packaging/systemd/NAME -> $(SYSTEMDUNITDIR)/NAME, 0644
+#   PKG_CONFIGS      etc/PATH -> $(SYSCONFDIR)/PATH, 0644 root:root; never
+#                    overwritten, removed only while unchanged (conffiles)
+PKG_SBIN :=
+PKG_HEADERS := lve-ctl.h lve/lve-ctl.h lve/lve-type.h
+PKG_MAN := lverun.1 lverun.conf.5 liblve.3
+PKG_COMPLETIONS := lverun
+PKG_UNITS :=
+PKG_CONFIGS := lverun.conf
 
 # The function names liblve(3) documents: each gets a man3 page that
 # points to liblve.3 (".so"), so `man lve_enter` works.
 PKG_MAN3_LINKS := lve_is_available lve_set_default lve_create lve_destroy lve_setup \
-	lve_instance_init lve_instance_destroy lve_enter lve_leave
+	lve_instance_init lve_instance_destroy lve_enter lve_leave \
+	lve_limit_info lve_limits_get lve_limits_set lve_defaults_get lve_defaults_set \
+	lve_list lve_usage_get \
+	init_lve destroy_lve lve_enter_flags lve_exit lve_setup_enter lve_check_fault is_in_lve \
+	lve_enter_fs lve_kapi_ver lve_get_api_version jail lve_jail lve_jail_uid lve_namespace_setup
 
 PKG_STAGE := $(BUILD)/packaging
-PKG_MANPAGES := $(PKG_STAGE)/man/lverun.1 $(PKG_STAGE)/man/lverun.conf.5 $(PKG_STAGE)/man/liblve.3
+PKG_MANPAGES := $(addprefix $(PKG_STAGE)/man/,$(PKG_MAN))
+# manN/PAGE.N for a page PAGE.N
+pkg_man_path = man$(subst .,,$(suffix $(1)))/$(1)
 
 # Everything install puts down, relative to $(DESTDIR): uninstall removes
 # exactly these, and tests/packaging checks the tree against its own list.
-PKG_FILES := $(SBINDIR)/lverun \
+PKG_FILES := $(SBINDIR)/lverun $(addprefix $(SBINDIR)/,$(PKG_SBIN)) \
 	$(LIBDIR)/liblve.so.0 $(LIBDIR)/liblve.so $(LIBDIR)/liblve.a \
-	$(INCLUDEDIR)/lve-ctl.h $(INCLUDEDIR)/lve/lve-ctl.h $(INCLUDEDIR)/lve/lve-type.h \
-	$(PKGCONFIGDIR)/liblve.pc \
-	$(MANDIR)/man1/lverun.1 $(MANDIR)/man5/lverun.conf.5 $(MANDIR)/man3/liblve.3 \
+	$(addprefix $(INCLUDEDIR)/,$(PKG_HEADERS)) $(PKGCONFIGDIR)/liblve.pc \
+	$(foreach p,$(PKG_MAN),$(MANDIR)/$(call pkg_man_path,$(p))) \
 	$(patsubst %,$(MANDIR)/man3/%.3,$(PKG_MAN3_LINKS)) \
-	$(BASHCOMPDIR)/lverun
+	$(addprefix $(BASHCOMPDIR)/,$(PKG_COMPLETIONS)) \
+	$(addprefix $(SYSTEMDUNITDIR)/,$(PKG_UNITS))
 # ... and the configuration, which neither install nor uninstall treats
 # like the others (see there).
-PKG_CONF := $(SYSCONFDIR)/lverun.conf
+PKG_CONF := $(addprefix $(SYSCONFDIR)/,$(PKG_CONFIGS))
 
 # Owner root:root where we can set it; an unprivileged DESTDIR install
 # keeps the caller as owner (the RPM's %attr sets root:root).
@@ -59,11 +86,12 @@ PKG_ROOT_OWNER := $(if $(filter 0,$(shell id -u)),-o root -g root)
 
 ALL_TARGETS += $(PKG_MANPAGES)
 TEST_TARGETS += test-packaging
-# rpm: rpmbuild for `make rpm`; man-db and groff-base: the pages are
-# checked with man -l and groff; pkg-config: the C program in the tests.
-APT_PACKAGES += rpm man-db groff-base pkg-config
+# rpm: rpmbuild for `make rpm`; debhelper, dpkg-dev: `make deb`; lintian:
+# the .deb packages are checked with it; man-db and groff-base: the pages
+# are checked with man -l and groff; pkg-config: the C program in the tests.
+APT_PACKAGES += rpm debhelper dpkg-dev lintian man-db groff-base pkg-config
 
-.PHONY: install uninstall rpm test-packaging man
+.PHONY: install uninstall rpm deb test-packaging man
 
 man: $(PKG_MANPAGES)
 
@@ -93,9 +121,26 @@ endif
 # mode of /usr/sbin or /etc to 0755.
 pkg_dir = [ -d '$(DESTDIR)$(1)' ] || $(INSTALL) -d -m 0755 '$(DESTDIR)$(1)'
 
-install: $(BUILD)/lverun $(BUILD)/liblve.so.0 $(BUILD)/liblve.a $(PKG_MANPAGES) \
-		native/include/lve-ctl.h native/include/lve/lve-ctl.h native/include/lve/lve-type.h \
-		packaging/liblve.pc.in packaging/bash-completion/lverun $(PKG_CONF_EXAMPLE)
+define newline
+
+
+endef
+
+# $(call pkg_conf_install,PATH): etc/PATH to $(SYSCONFDIR)/PATH unless
+# something is there already.
+pkg_conf_install = @if [ -e '$(DESTDIR)$(SYSCONFDIR)/$(1)' ] || [ -L '$(DESTDIR)$(SYSCONFDIR)/$(1)' ]; then \
+	  echo "install: keeping the existing $(DESTDIR)$(SYSCONFDIR)/$(1)"; \
+	else echo "$(INSTALL) $(PKG_ROOT_OWNER) -m 0644 etc/$(1) $(DESTDIR)$(SYSCONFDIR)/$(1)"; \
+	  $(INSTALL) $(PKG_ROOT_OWNER) -m 0644 etc/$(1) '$(DESTDIR)$(SYSCONFDIR)/$(1)'; fi
+# $(call pkg_conf_uninstall,PATH): $(SYSCONFDIR)/PATH goes while it is etc/PATH.
+pkg_conf_uninstall = @f='$(DESTDIR)$(SYSCONFDIR)/$(1)'; \
+	if [ -f "$$f" ] && ! [ -L "$$f" ] && cmp -s etc/$(1) "$$f"; then echo "rm -f $$f"; rm -f "$$f"; \
+	elif [ -e "$$f" ]; then echo "uninstall: keeping $$f: it was changed"; fi
+
+install: $(BUILD)/lverun $(addprefix $(BUILD)/,$(PKG_SBIN)) $(BUILD)/liblve.so.0 $(BUILD)/liblve.a \
+		$(PKG_MANPAGES) $(addprefix native/include/,$(PKG_HEADERS)) packaging/liblve.pc.in \
+		$(addprefix packaging/bash-completion/,$(PKG_COMPLETIONS)) $(addprefix packaging/systemd/,$(PKG_UNITS)) \
+		$(addprefix etc/,$(PKG_CONFIGS))
 	@case '$(LIBLVE_DEFAULT_PARENT)' in /*) ;; *) \
 	  echo "install: refusing a test build: LIBLVE_DEFAULT_PARENT '$(LIBLVE_DEFAULT_PARENT)' is relative" >&2; exit 1;; esac
 	@if [ '$(SYSCONFDIR)/lverun.conf' != '$(LVERUN_CONF)' ]; then \
@@ -112,80 +157,101 @@ install: $(BUILD)/lverun $(BUILD)/liblve.so.0 $(BUILD)/liblve.a $(PKG_MANPAGES) 
 	@# replaced; dropping the bit on the inode first disarms every link.
 	@if [ -f '$(DESTDIR)$(SBINDIR)/lverun' ]; then chmod u-s,g-s '$(DESTDIR)$(SBINDIR)/lverun'; fi
 	$(INSTALL) $(PKG_ROOT_OWNER) -m 4755 $(BUILD)/lverun '$(DESTDIR)$(SBINDIR)/lverun'
+	$(foreach f,$(PKG_SBIN),$(INSTALL) -m 0755 $(BUILD)/$(f) '$(DESTDIR)$(SBINDIR)/$(f)'$(newline))
 	$(call pkg_dir,$(LIBDIR))
 	$(INSTALL) -m 0755 $(BUILD)/liblve.so.0 '$(DESTDIR)$(LIBDIR)/liblve.so.0'
 	ln -sfn liblve.so.0 '$(DESTDIR)$(LIBDIR)/liblve.so'
 	$(INSTALL) -m 0644 $(BUILD)/liblve.a '$(DESTDIR)$(LIBDIR)/liblve.a'
 	$(call pkg_dir,$(PKGCONFIGDIR))
 	$(pkg_pc)
-	$(call pkg_dir,$(INCLUDEDIR))
-	$(INSTALL) -m 0644 native/include/lve-ctl.h '$(DESTDIR)$(INCLUDEDIR)/lve-ctl.h'
-	@# CloudLinux's application API, where its consumers include it from
-	$(call pkg_dir,$(INCLUDEDIR)/lve)
-	$(INSTALL) -m 0644 native/include/lve/lve-ctl.h '$(DESTDIR)$(INCLUDEDIR)/lve/lve-ctl.h'
-	$(INSTALL) -m 0644 native/include/lve/lve-type.h '$(DESTDIR)$(INCLUDEDIR)/lve/lve-type.h'
-	$(call pkg_dir,$(MANDIR)/man1)
-	$(INSTALL) -m 0644 $(PKG_STAGE)/man/lverun.1 '$(DESTDIR)$(MANDIR)/man1/lverun.1'
-	$(call pkg_dir,$(MANDIR)/man5)
-	$(INSTALL) -m 0644 $(PKG_STAGE)/man/lverun.conf.5 '$(DESTDIR)$(MANDIR)/man5/lverun.conf.5'
+	$(foreach d,$(sort $(patsubst %/,%,$(dir $(addprefix $(INCLUDEDIR)/,$(PKG_HEADERS))))),$(call pkg_dir,$(d))$(newline))
+	$(foreach h,$(PKG_HEADERS),$(INSTALL) -m 0644 native/include/$(h) '$(DESTDIR)$(INCLUDEDIR)/$(h)'$(newline))
+	$(foreach p,$(PKG_MAN),$(call pkg_dir,$(MANDIR)/$(patsubst %/,%,$(dir $(call pkg_man_path,$(p)))))$(newline)$(INSTALL) -m 0644 $(PKG_STAGE)/man/$(p) '$(DESTDIR)$(MANDIR)/$(call pkg_man_path,$(p))'$(newline))
 	$(call pkg_dir,$(MANDIR)/man3)
-	$(INSTALL) -m 0644 $(PKG_STAGE)/man/liblve.3 '$(DESTDIR)$(MANDIR)/man3/liblve.3'
 	@for f in $(PKG_MAN3_LINKS); do \
 	  echo ".so man3/liblve.3" > '$(DESTDIR)$(MANDIR)/man3/'$$f.3 && chmod 0644 '$(DESTDIR)$(MANDIR)/man3/'$$f.3 || exit 1; done
 	$(call pkg_dir,$(BASHCOMPDIR))
-	$(INSTALL) -m 0644 packaging/bash-completion/lverun '$(DESTDIR)$(BASHCOMPDIR)/lverun'
-	@# The configuration decides who may enter which LVE: an existing one
-	@# is the administrator's and is never overwritten (the RPM marks it
-	@# %config(noreplace) for the same reason).
-	$(call pkg_dir,$(SYSCONFDIR))
-	@if [ -e '$(DESTDIR)$(PKG_CONF)' ] || [ -L '$(DESTDIR)$(PKG_CONF)' ]; then \
-	  echo "install: keeping the existing $(DESTDIR)$(PKG_CONF)"; \
-	else echo "$(INSTALL) $(PKG_ROOT_OWNER) -m 0644 $(PKG_CONF_EXAMPLE) $(DESTDIR)$(PKG_CONF)"; \
-	  $(INSTALL) $(PKG_ROOT_OWNER) -m 0644 $(PKG_CONF_EXAMPLE) '$(DESTDIR)$(PKG_CONF)'; fi
+	$(foreach c,$(PKG_COMPLETIONS),$(INSTALL) -m 0644 packaging/bash-completion/$(c) '$(DESTDIR)$(BASHCOMPDIR)/$(c)'$(newline))
+	$(if $(PKG_UNITS),$(call pkg_dir,$(SYSTEMDUNITDIR)))
+	$(foreach u,$(PKG_UNITS),$(INSTALL) -m 0644 packaging/systemd/$(u) '$(DESTDIR)$(SYSTEMDUNITDIR)/$(u)'$(newline))
+	@# A configuration (who may enter which LVE, what limits) is the
+	@# administrator's once it exists: it is never overwritten (the RPM
+	@# marks it %config(noreplace), the Debian package a conffile, for the
+	@# same reason).
+	$(foreach c,$(PKG_CONFIGS),$(call pkg_dir,$(patsubst %/,%,$(dir $(SYSCONFDIR)/$(c))))$(newline)$(call pkg_conf_install,$(c))$(newline))
 
 # Only files, never directories (they may hold other packages' files).
-# The configuration goes only if it is still the example as shipped; an
+# A configuration goes only if it is still the example as shipped; an
 # edited one is the administrator's.
 uninstall:
 	@if [ -f '$(DESTDIR)$(SBINDIR)/lverun' ]; then chmod u-s,g-s '$(DESTDIR)$(SBINDIR)/lverun'; fi
 	rm -f $(foreach f,$(PKG_FILES),'$(DESTDIR)$(f)')
-	@if [ -f '$(DESTDIR)$(PKG_CONF)' ] && ! [ -L '$(DESTDIR)$(PKG_CONF)' ] && cmp -s $(PKG_CONF_EXAMPLE) '$(DESTDIR)$(PKG_CONF)'; then \
-	  echo "rm -f $(DESTDIR)$(PKG_CONF)"; rm -f '$(DESTDIR)$(PKG_CONF)'; \
-	elif [ -e '$(DESTDIR)$(PKG_CONF)' ]; then echo "uninstall: keeping $(DESTDIR)$(PKG_CONF): it was changed"; fi
+	$(foreach c,$(PKG_CONFIGS),$(call pkg_conf_uninstall,$(c))$(newline))
 
-# make rpm: rpmbuild over the tree that was just built, in place.
-#
-# The build happens here, outside rpmbuild (it may need the network for a
-# cold NuGet cache); then rpmbuild --build-in-place runs the spec in this
-# checkout: %build's make finds everything up to date, %install is
-# `make install DESTDIR=<buildroot>`.  rpmbuild runs without any network
-# (a fresh network namespace) when this host allows it, so the package
-# provably needs none.  --nodeps: Debian's rpm database is empty, it knows
+# make rpm and make deb package the portable build, in a BUILD of its own
+# (build/portable, the default of `make PORTABLE=1`), always with the
+# release settings: /lve and /etc/lverun.conf, whatever
+# LIBLVE_DEFAULT_PARENT and LVERUN_CONF say here.  It is built first, here,
+# outside rpmbuild and dpkg-buildpackage (a cold NuGet cache or a first
+# portable build needs the network); they then run in a network namespace
+# of their own (unshare --net) when this host allows it, so the packages
+# provably need none, and find everything up to date.
+PKG_BUILD := $(if $(PORTABLE),$(BUILD),$(BUILD)/portable)
+PKG_RELEASE_SETTINGS := LIBLVE_DEFAULT_PARENT=/lve LVERUN_CONF=/etc/lverun.conf
+PKG_BUILD_FLAGS := BUILD=$(PKG_BUILD) PORTABLE=1 $(PKG_RELEASE_SETTINGS)
+PKG_PARTS := lverun native man $(addprefix $(PKG_BUILD)/,$(PKG_SBIN)) $(PKG_BUILD)/dotnet/publish/dotnet-THIRD-PARTY-NOTICES.TXT
+PKG_OFFLINE = $(shell unshare --net true 2>/dev/null && echo 'unshare --net --')
+pkg_offline_note = @if [ -n '$(PKG_OFFLINE)' ]; then echo "$(1): $(2) runs with no network (unshare --net)"; \
+	  else echo "$(1): note: cannot make a network namespace here; $(2) runs with the network but does not use it"; fi
+
+# make rpm: rpmbuild --build-in-place over this checkout: %build's make
+# finds everything up to date, %install is `make install
+# DESTDIR=<buildroot>`.  --nodeps: Debian's rpm database is empty, it knows
 # none of the build tools dpkg installed (the spec's BuildRequires are for
-# EL builders).  The package is always a release build: /lve and
-# /etc/lverun.conf, whatever LIBLVE_DEFAULT_PARENT and LVERUN_CONF say here.
-# Debian's brp-compress is a bash script (read -d) started as /bin/sh,
-# which is dash here: run it with bash, so the man pages are compressed as
-# an EL build would compress them.
+# EL builders).  Debian's brp-compress is a bash script (read -d) started
+# as /bin/sh, which is dash here: run it with bash, so the man pages are
+# compressed as an EL build would compress them.
 RPMBUILD ?= rpmbuild
 PKG_RPM_TOPDIR := $(abspath $(BUILD))/rpm
-PKG_RELEASE_SETTINGS := LIBLVE_DEFAULT_PARENT=/lve LVERUN_CONF=/etc/lverun.conf
-PKG_OFFLINE = $(shell unshare --net true 2>/dev/null && echo 'unshare --net --')
 
 rpm:
 	@tests/deps rpm
-	@$(MAKE) --no-print-directory BUILD=$(BUILD) $(PKG_RELEASE_SETTINGS) lverun native man
+	@$(MAKE) --no-print-directory $(PKG_BUILD_FLAGS) $(PKG_PARTS)
 	rm -rf $(PKG_RPM_TOPDIR)
 	@mkdir -p $(PKG_RPM_TOPDIR)
-	@if [ -n '$(PKG_OFFLINE)' ]; then echo "rpm: rpmbuild runs with no network (unshare --net)"; \
-	  else echo "rpm: note: cannot make a network namespace here; rpmbuild runs with the network but does not use it"; fi
+	$(call pkg_offline_note,rpm,rpmbuild)
 	$(PKG_OFFLINE) $(RPMBUILD) -bb --build-in-place --nodeps \
 	  --define '_topdir $(PKG_RPM_TOPDIR)' \
 	  --define 'lve_version $(VERSION)' \
+	  --define 'lve_build $(PKG_BUILD)' \
 	  --define '__brp_compress bash %{_rpmconfigdir}/brp-compress %{_prefix}' \
-	  --define 'lve_make_flags BUILD=$(BUILD) $(PKG_RELEASE_SETTINGS)' \
+	  --define 'lve_make_flags $(PKG_BUILD_FLAGS)' \
 	  packaging/rpm/lverun.spec
 	@find $(PKG_RPM_TOPDIR)/RPMS -name '*.rpm' | sort
+
+# make deb: dpkg-buildpackage -b in $(PKG_DEB_SRC), a staging directory
+# holding packaging/debian as debian/ and the documents it ships; its
+# debian/rules runs make in this checkout (LVE_TOP) with the same flags.
+# The packages land in $(PKG_DEB_DIR).  -d: dpkg-checkbuilddeps would look
+# for a Debian package of the .NET SDK, which is not how the SDK is
+# installed here (as --nodeps for rpm).  Rules-Requires-Root: no, so no
+# fakeroot: dpkg-deb makes every file root:root itself.
+PKG_DEB_DIR := $(abspath $(BUILD))/deb
+PKG_DEB_SRC := $(PKG_DEB_DIR)/lverun-$(VERSION)
+PKG_DEB_DOCS := README.md LICENSE THIRD-PARTY-NOTICES $(PKG_BUILD)/dotnet/publish/dotnet-THIRD-PARTY-NOTICES.TXT
+
+deb:
+	@flock /tmp/lve-lock-apt tests/deps debhelper dpkg-dev
+	@$(MAKE) --no-print-directory $(PKG_BUILD_FLAGS) $(PKG_PARTS)
+	rm -rf $(PKG_DEB_DIR)
+	@mkdir -p $(PKG_DEB_SRC)
+	cp -R packaging/debian $(PKG_DEB_SRC)/debian
+	cp $(PKG_DEB_DOCS) $(PKG_DEB_SRC)/
+	$(call pkg_offline_note,deb,dpkg-buildpackage)
+	cd $(PKG_DEB_SRC) && LVE_TOP='$(CURDIR)' LVE_BUILD='$(PKG_BUILD)' LVE_MAKE_FLAGS='$(PKG_BUILD_FLAGS)' \
+	  $(PKG_OFFLINE) dpkg-buildpackage -b -d --no-sign > $(PKG_DEB_DIR)/build.log 2>&1 || \
+	  { tail -n 40 $(PKG_DEB_DIR)/build.log >&2; echo "deb: dpkg-buildpackage failed: $(PKG_DEB_DIR)/build.log" >&2; exit 1; }
+	@find $(PKG_DEB_DIR) -maxdepth 1 -name '*.deb' | sort
 
 test-packaging: $(BUILD)/lverun native
 	@BUILD=$(BUILD) MAKE='$(MAKE)' tests/packaging/test-packaging

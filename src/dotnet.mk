@@ -14,9 +14,10 @@
 DOTNET ?= dotnet
 DOTNET_ARCH := $(shell uname -m)
 DOTNET_RID ?= linux-$(if $(filter aarch64 arm64,$(DOTNET_ARCH)),arm64,x64)
-# No MSBuild node or compiler server outlives the build.
+# No MSBuild node or compiler server outlives the build.  A portable build
+# links with zig (packaging/portable.mk).
 DOTNET_FLAGS := --nologo --disable-build-servers -v:q -clp:NoSummary \
-	-p:LveBuildDir=$(abspath $(BUILD))/ -p:LverunConf=$(LVERUN_CONF)
+	-p:LveBuildDir=$(abspath $(BUILD))/ -p:LverunConf=$(LVERUN_CONF) $(DOTNET_PORTABLE_FLAGS)
 
 LVERUN_DOTNET := $(BUILD)/dotnet
 LVERUN_SRCS := $(shell find src/LveRun src/Lve.Interop -type f \
@@ -25,8 +26,9 @@ LVERUN_SRCS := $(shell find src/LveRun src/Lve.Interop -type f \
 
 ALL_TARGETS += $(BUILD)/lverun
 TEST_TARGETS += test-managed
-# strace: the tests inject syscall failures and watch what lverun opens.
-APT_PACKAGES += strace
+# strace: the tests inject syscall failures and watch what lverun opens;
+# bsdutils: script(1), a terminal for the new-session tests.
+APT_PACKAGES += strace bsdutils
 
 .PHONY: lverun test-managed bench
 
@@ -43,29 +45,40 @@ $(LVERUN_DOTNET)/settings: FORCE
 	@mkdir -p $(@D)
 	@case '$(LVERUN_CONF)' in /*) ;; *) echo "LVERUN_CONF must be an absolute path" >&2; exit 1;; esac
 	@case '$(LVERUN_INSTALLED_PATH)' in /*) ;; *) echo "SBINDIR must be an absolute path" >&2; exit 1;; esac
-	@printf 'LVERUN_CONF=%s\nDOTNET_RID=%s\nLVERUN_INSTALLED_PATH=%s\n' \
-	  '$(LVERUN_CONF)' '$(DOTNET_RID)' '$(LVERUN_INSTALLED_PATH)' > $@.new
+	@printf 'LVERUN_CONF=%s\nDOTNET_RID=%s\nLVERUN_INSTALLED_PATH=%s\nTOOLCHAIN=%s\n' \
+	  '$(LVERUN_CONF)' '$(DOTNET_RID)' '$(LVERUN_INSTALLED_PATH)' '$(TOOLCHAIN)' > $@.new
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
 # The C that runs before the .NET runtime and right before execve (see
-# native/caller.c and native/launch.c).
-LVERUN_NATIVE_OBJS := $(LVERUN_DOTNET)/native/caller.o $(LVERUN_DOTNET)/native/launch.o
-$(LVERUN_DOTNET)/native/%.o: src/LveRun/native/%.c src/LveRun/native/caller.h $(LVERUN_DOTNET)/settings
+# native/caller.c and native/launch.c), and the command lookup's checks as
+# another account (native/access.c).
+LVERUN_NATIVE_OBJS := $(LVERUN_DOTNET)/native/caller.o $(LVERUN_DOTNET)/native/launch.o \
+	$(LVERUN_DOTNET)/native/access.o $(LVERUN_DOTNET)/native/session.o
+$(LVERUN_DOTNET)/native/%.o: src/LveRun/native/%.c src/LveRun/native/caller.h $(LVERUN_DOTNET)/settings $(TOOLCHAIN_DEPS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -fPIC -fstack-protector-strong \
+	$(TARGET_CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror -fPIC -fstack-protector-strong \
 	  -D_FORTIFY_SOURCE=2 -DLVERUN_INSTALLED_PATH='"$(LVERUN_INSTALLED_PATH)"' -c $< -o $@
 
 # MSBuild and the test platform leave empty directories in $TMPDIR at each
 # run: each run gets one of its own, removed after.
 # Only the binary goes into $(BUILD): the symbols (lverun.dbg) stay in the
 # publish directory, and nothing else the runtime could load lies beside it.
-$(BUILD)/lverun: $(LVERUN_SRCS) $(BUILD)/liblve.a $(LVERUN_NATIVE_OBJS) $(LVERUN_DOTNET)/settings
+# A portable build checks the binary before it gets there.
+$(BUILD)/lverun: $(LVERUN_SRCS) $(BUILD)/liblve.a $(LVERUN_NATIVE_OBJS) $(LVERUN_DOTNET)/settings $(TOOLCHAIN_DEPS)
 	@tmp=$$(mktemp -d /tmp/lverun-dotnet-publish.XXXXXX); status=0; \
 	echo "$(DOTNET) publish src/LveRun/LveRun.csproj -c Release -r $(DOTNET_RID) ..."; \
 	TMPDIR=$$tmp $(DOTNET) publish src/LveRun/LveRun.csproj -c Release -r $(DOTNET_RID) $(DOTNET_FLAGS) \
 	  -o $(LVERUN_DOTNET)/publish || status=$$?; \
 	rm -rf $$tmp; exit $$status
+	$(call portable_check,exe,$(LVERUN_DOTNET)/publish/lverun,$(LVERUN_DOTNET)/publish/lverun.dbg)
+	chmod 0644 $(LVERUN_NOTICES)
 	install -m 0755 $(LVERUN_DOTNET)/publish/lverun $@
+
+# The runtime's notices, beside the binary's symbols; written by the
+# publish above (LveRun.csproj), shipped by the packages.
+LVERUN_NOTICES := $(LVERUN_DOTNET)/publish/dotnet-THIRD-PARTY-NOTICES.TXT
+$(LVERUN_NOTICES): $(BUILD)/lverun
+	@test -f $@ || { echo "$@: not written by the publish of $(BUILD)/lverun" >&2; exit 1; }
 
 # A small C program over liblve.a for the demo and the bench: it sets an
 # LVE's limits (lverun cannot), burns CPU, and removes the LVE trees.
@@ -74,8 +87,9 @@ $(BUILD)/lvedemo: bench/lvedemo.c native/include/lve-ctl.h $(BUILD)/liblve.a
 	  $(BUILD)/liblve.a $(LDFLAGS) -o $@
 
 # The tests load $(BUILD)/liblve.so.0 (as liblve.so, beside the test
-# assembly) and run $(BUILD)/lverun.  The last line is the plain count,
-# "test-managed: N passed, N failed".
+# assembly) and run $(BUILD)/lverun.  The plain count is the closing line,
+# "test-managed: N passed, N failed", from tests/shared/summary, which also
+# fails the lane, as root, for a test skipped for want of root or cgroups.
 test-managed: $(BUILD)/lverun $(BUILD)/liblve.so.0
 	@mkdir -p $(LVERUN_DOTNET)
 	@status=0; tmp=$$(mktemp -d /tmp/lverun-dotnet-test.XXXXXX); chmod 0755 $$tmp; \
@@ -84,9 +98,7 @@ test-managed: $(BUILD)/lverun $(BUILD)/liblve.so.0
 	  --logger 'console;verbosity=normal' > $(LVERUN_DOTNET)/test-managed.log 2>&1 || status=$$?; \
 	rm -rf $$tmp; \
 	cat $(LVERUN_DOTNET)/test-managed.log; \
-	awk '/^ *Passed: +[0-9]+$$/ { p = $$2 } /^ *Failed: +[0-9]+$$/ { f = $$2 } /^ *Skipped: +[0-9]+$$/ { s = $$2 } \
-	  END { printf "test-managed: %d passed, %d failed", p, f; if (s) printf ", %d skipped", s; print "" }' \
-	  $(LVERUN_DOTNET)/test-managed.log; \
+	tests/shared/summary test-managed $(LVERUN_DOTNET)/test-managed.log || status=1; \
 	exit $$status
 
 demo: build-all $(BUILD)/lvedemo

@@ -36,6 +36,7 @@
 #ifndef LVE_CTL_H
 #define LVE_CTL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #ifdef __cplusplus

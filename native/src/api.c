@@ -44,6 +44,7 @@ struct liblve {
 	struct {
 		uint8_t kind, ctrls;
 		uint16_t mount, root;  /* offsets in strings */
+		uint16_t parent;       /* as resolved at init, for the admin calls */
 	} hier[LVE_MAX_HIER];
 	uint16_t parent_spec;
 	uint16_t origin[LVE_MAX_HIER];
@@ -102,6 +103,8 @@ static int instance_pack(struct liblve *lve, const struct lve_host *host)
 		r = put_string(lve, host->h[i].mount, &lve->hier[i].mount);
 		if (r == 0)
 			r = put_string(lve, host->h[i].root, &lve->hier[i].root);
+		if (r == 0)
+			r = put_string(lve, host->h[i].parent, &lve->hier[i].parent);
 	}
 	if (r == 0)
 		r = put_string(lve, host->parent_spec, &lve->parent_spec);
@@ -109,8 +112,10 @@ static int instance_pack(struct liblve *lve, const struct lve_host *host)
 	return r;
 }
 
-/* The host as the instance knows it, with the task's cgroups as /proc shows
- * them now (@self_path: /proc/self/cgroup or a thread's). */
+/* The host as the instance knows it.  With @self_path (/proc/self/cgroup or
+ * a thread's), the task's cgroups as /proc shows them now, and the parent
+ * resolved against them; without, the parent as resolved at init (the
+ * admin calls: where the task is does not matter to them). */
 static int instance_host(const struct liblve *lve, struct lve_host *host, const char *self_path)
 {
 	char text[8192];
@@ -126,11 +131,15 @@ static int instance_host(const struct liblve *lve, struct lve_host *host, const 
 		h->ctrls = lve->hier[i].ctrls;
 		strcpy(h->mount, lve->strings + lve->hier[i].mount);
 		strcpy(h->root, lve->strings + lve->hier[i].root);
+		strcpy(h->parent, lve->strings + lve->hier[i].parent);
+		h->self[0] = '\0';
 	}
 	strcpy(host->parent_spec, lve->strings + lve->parent_spec);
 #ifdef LIBLVE_TEST_HOOKS
 	host->fake = NULL;
 #endif
+	if (!self_path)
+		return 0;
 	fd = open(self_path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -378,6 +387,48 @@ LVE_HIDDEN int lve_enter_thread(struct liblve *lve, uint32_t ve_id, uint32_t *co
 	return fail(enter(lve, ve_id, cookie, 1));
 }
 
+/*
+ * lve_leave_handing_over - lve_leave for lverun's session path: the process
+ * that entered forked @heir inside the LVE (the command, or the root
+ * monitor that waits for it) and must not stay there itself; the entry
+ * goes to @heir, so the entry limit counts the command until it ends.  Not
+ * exported.
+ */
+LVE_HIDDEN int lve_leave_handing_over(struct liblve *lve, uint32_t *cookie, pid_t heir)
+{
+	struct lve_entry entry;
+	struct lve_host host;
+	struct lve_task task;
+	int r;
+
+	if (!valid_instance(lve) || heir <= 0)
+		return fail(-EINVAL);
+	if (!cookie)
+		return fail(-EFAULT);
+	if (!is_root())
+		return fail(-EPERM);
+	if (!lve->entered || *cookie != lve->cookie)
+		return fail(leave(lve, cookie)); /* the plain rules, death included */
+	self_task(&task, lve->thread_only);
+	if (lve->thread_only)
+		task.tid = lve->tid;
+	r = instance_host(lve, &host, task.thread_only ? "/proc/thread-self/cgroup" : "/proc/self/cgroup");
+	if (r < 0)
+		return fail(r);
+	entry.id = lve->ve_id;
+	entry.slot = lve->slot;
+	for (int i = 0; i < host.n; i++)
+		strcpy(entry.origin[i], lve->strings + lve->origin[i]);
+	r = lve_entry_hand_over(&host, &task, &entry, heir);
+	if (r < 0)
+		return fail(r);
+	lve->slot = LVE_SLOT_NONE;
+	r = lve_task_leave(&host, &task, &entry);
+	if (r == 0 || r == -ESRCH)
+		lve->entered = 0;
+	return fail(r);
+}
+
 LVE_API int lve_leave(struct liblve *lve, uint32_t *cookie)
 {
 	if (!valid_instance(lve))
@@ -398,7 +449,7 @@ static int admin(const struct liblve *lve, struct lve_host *host)
 		return -EINVAL;
 	if (!is_root())
 		return -EPERM;
-	return instance_host(lve, host, "/proc/self/cgroup");
+	return instance_host(lve, host, NULL);
 }
 
 static int valid_limits(const struct lve_limits *lim, uint32_t mask)
@@ -492,11 +543,10 @@ LVE_API int lve_usage_get(struct liblve *lve, uint32_t ve_id, struct lve_usage *
 	if (!valid_id(ve_id) || !out)
 		return fail(-EINVAL);
 	r = admin(lve, &host);
-	if (r == 0)
-		r = lve_tree_open(&t, &host);
 	if (r == 0) {
+		/* reading needs only the LVE's own cgroups */
+		lve_tree_lazy(&t, &host);
 		r = lve_tree_usage(&t, ve_id, out);
-		lve_tree_close(&t);
 	}
 	return fail(r);
 }

@@ -165,12 +165,38 @@ int cgfs_open_dir(const struct lve_host *host, int dirfd, const char *rel)
 	return walk(host, dirfd, rel, O_RDONLY | O_DIRECTORY);
 }
 
-/* Open control file @file of the cgroup open as @dfd. */
-static int open_at(const struct lve_host *host, int dfd, const char *file, int flags)
+int cgfs_open_mounted(const struct lve_host *host, int h, const char *rel)
 {
+	char path[2 * LVE_PATH_MAX + 2];
 	int fd, r;
 
-	fd = (int)RETRY(openat(dfd, file, flags | O_NOFOLLOW | O_CLOEXEC));
+	r = check_rel(rel);
+	if (r < 0)
+		return r;
+	if (snprintf(path, sizeof(path), "%s/%s", host->h[h].mount, rel) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+#ifdef SYS_openat2
+	{
+		struct open_how how = {
+			.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC,
+			.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		};
+
+		fd = LVE_FAKE(host) && LVE_FAKE(host)->walk_only
+			     ? -ENOSYS
+			     : (int)RETRY(syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how)));
+	}
+	if (fd == -ENOSYS || fd == -EPERM || fd == -E2BIG)
+#endif
+	{
+		int hfd = cgfs_open_hier(host, h);
+
+		if (hfd < 0)
+			return hfd;
+		fd = cgfs_open_dir(host, hfd, rel);
+		close(hfd);
+		return fd;
+	}
 	if (fd < 0)
 		return fd;
 	r = check_fs(host, fd);
@@ -199,12 +225,12 @@ int cgfs_open_file(const struct lve_host *host, int hfd, const char *rel, const 
 	return walk(host, hfd, path, flags);
 }
 
-int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel, const char *file,
-	       const char *value)
+static int write_once(const struct lve_host *host, int h, int hfd, const char *rel,
+		      const char *file, const char *value)
 {
 	size_t len = strlen(value);
 	ssize_t n;
-	int fd, r = 0;
+	int fd, r;
 
 	if (LVE_FAKE(host) && LVE_FAKE(host)->writing) {
 		char path[LVE_PATH_MAX + NAME_MAX + 2];
@@ -217,16 +243,28 @@ int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel, con
 		if (r != 0)
 			return r < 0 ? r : 0; /* > 0: the emulation wrote it */
 	}
+	(void)h;
 	fd = cgfs_open_file(host, hfd, rel, file, O_WRONLY);
 	if (fd < 0)
 		return fd;
 	/* cgroupfs takes a value in a single write(); a short one is a failure */
-	n = RETRY(write(fd, value, len));
-	if (n < 0)
-		r = (int)n;
-	else if ((size_t)n != len)
-		r = -EIO;
+	n = write(fd, value, len);
+	r = n < 0 ? -errno : (size_t)n != len ? -EIO : 0;
 	close(fd);
+	return r;
+}
+
+int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel, const char *file,
+	       const char *value)
+{
+	int r;
+
+	/* A signal may interrupt the write (a .NET runtime suspends its threads
+	 * with signals; the kernel may be waiting on a lock): write again, as
+	 * runc does.  The whole write, so that the fake trees prove it. */
+	do
+		r = write_once(host, h, hfd, rel, file, value);
+	while (r == -EINTR);
 	return r;
 }
 
@@ -234,9 +272,13 @@ int cgfs_read_at(const struct lve_host *host, int dfd, const char *file, char *b
 {
 	int fd, r;
 
+	/* Only what liblve writes needs the cgroupfs check on the file itself:
+	 * reads are of files in a cgroup directory already checked, and an
+	 * admin reading usage reads many of them. */
+	(void)host;
 	if (size == 0)
 		return -EINVAL;
-	fd = open_at(host, dfd, file, O_RDONLY);
+	fd = (int)RETRY(openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
 	if (fd < 0)
 		return fd;
 	r = lve_read_file(fd, buf, size);

@@ -352,10 +352,9 @@ fail:
 static int thread_here(pid_t tid)
 {
 	char path[64];
-	struct stat st;
 
 	snprintf(path, sizeof(path), "/proc/self/task/%d", (int)tid);
-	return stat(path, &st) == 0;
+	return access(path, F_OK) == 0;
 }
 
 static int find_conn(pid_t pid, pid_t tid, pid_t broker)

@@ -15,8 +15,8 @@
  * free a slot the other just took).  An LVE without an ep limit still
  * records its entries, by tid (trusted.liblve.ep.t<tid>), so that its usage
  * can count them.  An entry made with LVE_ENTER_NO_MAXENTER is recorded as
- * trusted.liblve.ep.n<tid> and counts for nothing: CloudLinux's kernel does
- * not charge such an entry to the LVE's entry limit.
+ * trusted.liblve.ep.n<tid>: usage counts it, the limit does not (as
+ * CloudLinux's kernel does not charge such an entry to it).
  *
  * Moving a task writes its pid to each hierarchy's cgroup.procs (the whole
  * process), or for a thread-only move on v1 its tid to tasks (that thread
@@ -116,21 +116,34 @@ static int each_slot(int dfd, int (*fn)(void *ctx, const char *name, const char 
 	return 0;
 }
 
+struct alive {
+	int charged_only; /* leave out the entries that count for nothing */
+	int count;
+};
+
 static int count_alive(void *ctx, const char *name, const char *record)
 {
-	if (name[strlen(LVE_XATTR_SLOT)] == 'n')
-		return 0; /* uncounted */
+	struct alive *a = ctx;
+
+	if (a->charged_only && name[strlen(LVE_XATTR_SLOT)] == 'n')
+		return 0;
 	if (lve_entry_alive(record))
-		(*(int *)ctx)++;
+		a->count++;
 	return 0;
+}
+
+/* The live entries, or with @charged_only those charged to the limit. */
+static int entries_alive(int dfd, int charged_only)
+{
+	struct alive a = { charged_only, 0 };
+	int r = each_slot(dfd, count_alive, &a);
+
+	return r < 0 ? r : a.count;
 }
 
 int lve_entries_count(int dfd)
 {
-	int count = 0, r;
-
-	r = each_slot(dfd, count_alive, &count);
-	return r < 0 ? r : count;
+	return entries_alive(dfd, 0);
 }
 
 struct beyond {
@@ -228,7 +241,7 @@ static int claim_slot(const struct lve_host *host, int dfd, uint32_t ep, unsigne
 				*slot = (int)i;
 				/* slots beyond the limit: count them all */
 				if (each_slot(dfd, slot_beyond, &b) > 0 &&
-				    lve_entries_count(dfd) > (int)ep) {
+				    entries_alive(dfd, 1) > (int)ep) {
 					(void)cgfs_removexattr(dfd, name);
 					return -E2BIG;
 				}
@@ -250,16 +263,24 @@ static void release_slot(int dfd, int slot, pid_t owner)
 {
 	char name[64];
 
+	if (slot == LVE_SLOT_NONE)
+		return; /* handed over */
 	slot_name(slot, owner, name, sizeof(name));
 	(void)cgfs_removexattr(dfd, name);
 }
 
 /* The text of the task's /proc cgroup file: the thread's for a thread-only
  * move, else the process's. */
-static int task_cgroups(const struct lve_task *task, char *buf, size_t size)
+static int task_cgroups(const struct lve_host *host, const struct lve_task *task, char *buf,
+			size_t size)
 {
 	char path[64];
 	int fd, r;
+
+	(void)host; /* only test builds have a fake */
+	if (LVE_FAKE(host) && LVE_FAKE(host)->proc_cgroup)
+		return LVE_FAKE(host)->proc_cgroup(LVE_FAKE(host)->ctx, host, task->pid, task->tid,
+						   task->thread_only, buf, size);
 
 	if (task->thread_only)
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/cgroup", (int)task->pid, (int)task->tid);
@@ -326,7 +347,7 @@ int lve_tree_task_inside(const struct lve_tree *t, const struct lve_task *task)
 	char text[8192], cg[LVE_PATH_MAX];
 	int r;
 
-	r = task_cgroups(task, text, sizeof(text));
+	r = task_cgroups(host, task, text, sizeof(text));
 	if (r >= 0)
 		r = lve_host_cgroup_of(host, host->primary, text, cg, sizeof(cg));
 	return r < 0 ? r : inside_path(t, cg);
@@ -395,7 +416,7 @@ int lve_tree_task_enter(const struct lve_tree *tree, uint32_t id, const struct l
 	int order[LVE_MAX_HIER], n = 0, joined = 0, pfd = -1, slot = 0, r, i;
 	struct lve_limits lim;
 
-	r = task_cgroups(task, text, sizeof(text));
+	r = task_cgroups(host, task, text, sizeof(text));
 	if (r < 0)
 		goto out;
 	for (i = 0; i < host->n; i++) {
@@ -476,12 +497,42 @@ static int within(const char *cg, const char *lve_rel)
 	return strncmp(cg, lve_rel, n) == 0 && (cg[n] == '\0' || cg[n] == '/');
 }
 
+int lve_entry_hand_over(const struct lve_host *host, const struct lve_task *task,
+			struct lve_entry *entry, pid_t heir)
+{
+	pid_t owner = task->thread_only ? task->tid : task->pid;
+	unsigned long long start = lve_task_start(heir);
+	char record[64], name[64];
+	struct lve_tree t;
+	int pfd, r;
+
+	if (start == 0)
+		return -ESRCH;
+	if (entry->slot == LVE_SLOT_NONE)
+		return 0;
+	snprintf(record, sizeof(record), "%d %llu", (int)heir, start);
+	lve_tree_lazy(&t, host);
+	pfd = lve_open_lve(&t, host->primary, entry->id);
+	if (pfd < 0)
+		return pfd;
+	/* the slot now names the heir: one write, never a moment with the
+	 * entry counted twice or not at all */
+	slot_name(entry->slot == LVE_SLOT_TID ? LVE_SLOT_TID : entry->slot, heir, name, sizeof(name));
+	r = cgfs_setxattr(host, host->primary, pfd, "", name, record, 0);
+	if (r == 0 && (entry->slot == LVE_SLOT_TID || entry->slot == LVE_SLOT_UNCOUNTED))
+		release_slot(pfd, entry->slot, owner); /* named by the old owner */
+	if (r == 0)
+		entry->slot = LVE_SLOT_NONE;
+	close(pfd);
+	return r;
+}
+
 int lve_task_within(const struct lve_host *host, const struct lve_task *task, uint32_t id)
 {
 	char text[8192], cg[LVE_PATH_MAX], lrel[LVE_PATH_MAX];
 	int r, inside = 0;
 
-	r = task_cgroups(task, text, sizeof(text));
+	r = task_cgroups(host, task, text, sizeof(text));
 	if (r < 0)
 		return r;
 	for (int i = 0; i < host->n; i++) {

@@ -382,10 +382,13 @@ int lve_read_file(int fd, char *buf, size_t size)
 
 	if (size == 0)
 		return -EINVAL;
+	/* /proc and cgroupfs (seq_file) fill a read as far as they can: a short
+	 * read is the end, and needs no second read to be seen */
 	for (;;) {
+		size_t want = size - 1 - off;
 		ssize_t n;
 
-		if (off + 1 >= size) {
+		if (want == 0) {
 			char extra;
 
 			/* full: is there more? */
@@ -395,15 +398,15 @@ int lve_read_file(int fd, char *buf, size_t size)
 			buf[off] = '\0';
 			return n == 0 ? (int)off : n < 0 ? -errno : -EFBIG;
 		}
-		n = read(fd, buf + off, size - 1 - off);
+		n = read(fd, buf + off, want);
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
-		if (n == 0)
-			break;
 		off += (size_t)n;
+		if ((size_t)n < want)
+			break;
 	}
 	buf[off] = '\0';
 	return (int)off;

@@ -57,6 +57,9 @@ enum lve_layout_kind { LVE_V1 = 1, LVE_V2 = 2 };
 #define LVE_ID_MAX 0x7fffffffu
 /* CFS period: speed N means N ms of CPU time per 100 ms. */
 #define LVE_CPU_PERIOD_US 100000
+/* v1: memory+swap's limit above pmem's, one memcg charge batch (64 pages):
+ * see lve_v1_pmem(). */
+#define LVE_MEMSW_MARGIN (256u * 1024)
 
 struct lve_host;
 
@@ -84,6 +87,10 @@ struct lve_fake {
 	 * ("rename <to>") at @rel: for tests of the order of things */
 	void (*noted)(void *ctx, const struct lve_host *host, int h, const char *rel,
 		      const char *what);
+	/* the text of a task's /proc cgroup file (the fake knows where its
+	 * tasks are); returns its length or -errno */
+	int (*proc_cgroup)(void *ctx, const struct lve_host *host, pid_t pid, pid_t tid,
+			   int thread, char *buf, size_t size);
 	/* resolve paths one component at a time, as on kernels without openat2 */
 	int walk_only;
 };
@@ -121,6 +128,10 @@ LVE_HIDDEN int cgfs_open_hier(const struct lve_host *host, int h);
 /* Open the directory @rel (relative, "" = @dirfd itself) beneath @dirfd,
  * refusing symlinks on every component; O_RDONLY|O_DIRECTORY|O_CLOEXEC. */
 LVE_HIDDEN int cgfs_open_dir(const struct lve_host *host, int dirfd, const char *rel);
+/* Open cgroup @rel of hierarchy @h from its mount point's path, with no
+ * directory fd of the hierarchy at hand (a tree opened lazily), refusing
+ * symlinks and anything not on cgroupfs as cgfs_open_dir does. */
+LVE_HIDDEN int cgfs_open_mounted(const struct lve_host *host, int h, const char *rel);
 /* Write @value to control file @file of cgroup @rel in hierarchy @h. */
 LVE_HIDDEN int cgfs_write(const struct lve_host *host, int h, int hfd, const char *rel,
 			  const char *file, const char *value);
@@ -204,13 +215,16 @@ struct lve_fdcache;
 
 struct lve_tree {
 	const struct lve_host *host;
-	int fd[LVE_MAX_HIER];
+	int fd[LVE_MAX_HIER]; /* -1: not opened (lve_tree_lazy) */
 	/* NULL, or the control files a long-lived mover keeps open (fdcache.c);
-	 * lve_tree_open() leaves it NULL */
+	 * lve_tree_open() and lve_tree_lazy() leave it NULL */
 	struct lve_fdcache *cache;
 };
 
 LVE_HIDDEN int lve_tree_open(struct lve_tree *t, const struct lve_host *host);
+/* A tree whose hierarchies are not opened: only lve_open_lve() works on it
+ * (reading an LVE needs no more, and bulk readers save the opens). */
+LVE_HIDDEN void lve_tree_lazy(struct lve_tree *t, const struct lve_host *host);
 LVE_HIDDEN void lve_tree_close(struct lve_tree *t);
 /* "<parent>/<id>" in hierarchy @h. */
 LVE_HIDDEN int lve_rel(const struct lve_hier *hier, uint32_t id, char *out, size_t size);
@@ -423,16 +437,18 @@ struct lve_task {
 struct lve_entry {
 	uint32_t id;
 	int slot;                      /* >= 0 an ep slot; LVE_SLOT_TID: named by the tid;
-					  LVE_SLOT_UNCOUNTED: named by the tid, counts for nothing */
+					  LVE_SLOT_UNCOUNTED: named by the tid, not charged to ep */
 	unsigned long long start;      /* the owner's start time */
 	char origin[LVE_MAX_HIER][LVE_PATH_MAX];
 };
 #define LVE_SLOT_TID (-1)
-#define LVE_SLOT_UNCOUNTED (-2)
+#define LVE_SLOT_NONE (-2) /* handed over: nothing to free on leaving */
+#define LVE_SLOT_UNCOUNTED (-3)
 
 enum {
-	LVE_ENTER_NO_MAXENTER = 1 << 0, /* ignore the entry limit; the entry is kept but not
-					   counted against it, as CloudLinux's kernel does */
+	LVE_ENTER_NO_MAXENTER = 1 << 0, /* ignore the entry limit; the entry is kept and its
+					   usage counts it, but it takes no place under the
+					   limit (CloudLinux's kernel does not charge it) */
 };
 
 /* Put @task into LVE @id (made with the defaults if need be).  -EPERM
@@ -446,6 +462,11 @@ LVE_HIDDEN int lve_task_enter(const struct lve_host *host, uint32_t id, const st
  * (its slot is freed all the same). */
 LVE_HIDDEN int lve_task_leave(const struct lve_host *host, const struct lve_task *task,
 			      struct lve_entry *entry);
+/* Give the entry @entry records for @task to @heir, a process @task forked
+ * inside the LVE, which then holds it until it exits (@entry then holds no
+ * slot: leaving frees nothing). */
+LVE_HIDDEN int lve_entry_hand_over(const struct lve_host *host, const struct lve_task *task,
+				   struct lve_entry *entry, pid_t heir);
 /* The hierarchies (bit h) in which @task is in LVE @id or beneath it. */
 LVE_HIDDEN int lve_task_within(const struct lve_host *host, const struct lve_task *task,
 			       uint32_t id);
@@ -479,5 +500,7 @@ LVE_HIDDEN int lve_tree_list(const struct lve_tree *t, uint32_t *ids, size_t max
 
 /* lve_enter for a process about to execve (lverun): see api.c. */
 LVE_HIDDEN int lve_enter_thread(struct liblve *lve, uint32_t ve_id, uint32_t *cookie);
+/* lve_leave that leaves the entry to @heir (lverun's session child): see api.c. */
+LVE_HIDDEN int lve_leave_handing_over(struct liblve *lve, uint32_t *cookie, pid_t heir);
 
 #endif /* LIBLVE_INTERNAL_H */

@@ -95,8 +95,10 @@ int lve_limits_apply(const struct lve_tree *t, int h, int dfd, const char *rel,
 	struct lve_devices devs = { 0 };
 	struct lve_knob k = { t->host, h, t->fd[h], dfd, rel, &devs };
 
-	/* the disks now, if this hierarchy writes per-disk limits */
-	if ((hier->ctrls & LVE_CTRL_IO) && (mask & io_mask)) {
+	/* the disks now, if this hierarchy writes per-disk limits (a new
+	 * cgroup has none to lift) */
+	if ((hier->ctrls & LVE_CTRL_IO) && (mask & io_mask) &&
+	    (!fresh || lim->value[LVE_LIMIT_IO] || lim->value[LVE_LIMIT_IOPS])) {
 		int r = lve_devices(&devs);
 
 		if (r < 0)

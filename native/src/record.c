@@ -73,7 +73,7 @@ int lve_record_parse(const char *text, struct lve_limits *lim, uint32_t *unenfor
 			break;
 		end = strchrnul(p, ' ');
 		eq = memchr(p, '=', (size_t)(end - p));
-		if (!eq || eq + 1 == end)
+		if (!eq || eq == p || eq + 1 == end)
 			return -EIO;
 		errno = 0;
 		v = strtoull(eq + 1, &num_end, 10);

@@ -74,12 +74,24 @@ void lve_tree_close(struct lve_tree *t)
 			close(t->fd[i]);
 }
 
+void lve_tree_lazy(struct lve_tree *t, const struct lve_host *host)
+{
+	t->host = host;
+	t->cache = NULL;
+	for (int i = 0; i < LVE_MAX_HIER; i++)
+		t->fd[i] = -1;
+}
+
 int lve_open_lve(const struct lve_tree *t, int h, uint32_t id)
 {
 	char rel[LVE_PATH_MAX];
 	int r = lve_rel(&t->host->h[h], id, rel, sizeof(rel));
 
-	return r < 0 ? r : cgfs_open_dir(t->host, t->fd[h], rel);
+	if (r < 0)
+		return r;
+	if (t->fd[h] < 0)
+		return cgfs_open_mounted(t->host, h, rel);
+	return cgfs_open_dir(t->host, t->fd[h], rel);
 }
 
 /* The kernel's ways of saying "no room for another cgroup". */
@@ -181,6 +193,41 @@ undo:
 	return r;
 }
 
+/*
+ * Is the parent of hierarchy @h ready: there, 0711, and on v2 handing our
+ * controllers down (which the kernel allows only if every level above it
+ * does)?  The common case of every creation after the first: no mkdir to
+ * try level by level.
+ */
+static int parent_ready(const struct lve_tree *t, int h)
+{
+	const struct lve_host *host = t->host;
+	char enabled[512];
+	struct stat st;
+	int dfd, ready;
+
+	dfd = cgfs_open_dir(host, t->fd[h], host->h[h].parent);
+	if (dfd < 0)
+		return 0;
+	ready = fstat(dfd, &st) == 0 && (st.st_mode & 07777) == PARENT_MODE;
+	if (ready && host->h[h].kind == LVE_V2) {
+		ready = cgfs_read_at(host, dfd, "cgroup.subtree_control", enabled, sizeof(enabled)) >= 0;
+		for (int c = 0; ready && c < 5; c++) {
+			static const struct {
+				unsigned bit;
+				const char *name;
+			} ctrl[] = { { LVE_CTRL_CPU, "cpu" }, { LVE_CTRL_IO, "io" },
+				     { LVE_CTRL_MEMORY, "memory" }, { LVE_CTRL_PIDS, "pids" },
+				     { 0, "" } };
+
+			if (ctrl[c].bit && (host->h[h].ctrls & ctrl[c].bit))
+				ready = lve_has_word(enabled, ctrl[c].name, ' ');
+		}
+	}
+	close(dfd);
+	return ready;
+}
+
 int lve_tree_ensure_parents(const struct lve_tree *t)
 {
 	const struct lve_host *host = t->host;
@@ -188,6 +235,8 @@ int lve_tree_ensure_parents(const struct lve_tree *t)
 	int r = 0, i;
 
 	for (i = 0; i < host->n; i++) {
+		if (parent_ready(t, i))
+			continue;
 		r = make_parent(t, i, &made[i]);
 		if (r < 0)
 			break;
@@ -254,8 +303,16 @@ static int place_one(const struct lve_tree *t, int h, uint32_t id, const struct 
 			close(dfd);
 		return r;
 	}
-	(void)cgfs_rmdir(t->host, h, t->fd[h], temp); /* stale: its creator is gone */
 	r = build_one(t, h, temp, lim, &temp_made, unenforced, &dfd);
+	if (r == 0 && !temp_made) {
+		/* a stale temporary name: its creator is gone (creations are
+		 * serialised), and it may hold anything: start it afresh */
+		close(dfd);
+		dfd = -1;
+		r = cgfs_rmdir(t->host, h, t->fd[h], temp);
+		if (r == 0)
+			r = build_one(t, h, temp, lim, &temp_made, unenforced, &dfd);
+	}
 	if (r == 0 && is_primary)
 		r = lve_record_write(t, dfd, temp, lim, *unenforced | uncarried(t->host, lim));
 	if (dfd >= 0)
@@ -689,7 +746,11 @@ int lve_host_set(const struct lve_host *host, uint32_t id, const struct lve_limi
 int lve_host_get(const struct lve_host *host, uint32_t id, struct lve_limits *lim,
 		 uint32_t *unenforced)
 {
-	return WITH_TREE(host, lve_tree_get(&t_, id, lim, unenforced));
+	struct lve_tree t;
+
+	/* the record is on the LVE's primary cgroup: nothing else to open */
+	lve_tree_lazy(&t, host);
+	return lve_tree_get(&t, id, lim, unenforced);
 }
 
 int lve_host_defaults(const struct lve_host *host, struct lve_limits *lim)

@@ -59,18 +59,34 @@ static void single(struct reading *rd, const char *file, int f, uint64_t *field)
 	}
 }
 
-/* Set field @f from the line "@key N" of @file. */
-static void from_line(struct reading *rd, const char *file, const char *key, int f, uint64_t *field,
-		      uint64_t scale)
+/* One "key N" line of a file, and the field it fills. */
+struct keyed_field {
+	const char *key;
+	int field;
+	uint64_t *value;
+	uint64_t scale;
+};
+
+/* Read @file once and fill the fields of the lines @keys names. */
+static void from_lines(struct reading *rd, const char *file, const struct keyed_field *keys, size_t n)
 {
 	char buf[2048];
 	uint64_t v;
 
-	if (cgfs_read_at(rd->host, rd->dfd, file, buf, sizeof(buf)) > 0 && keyed(buf, key, &v) == 0) {
-		*field = v * scale;
-		rd->out->unavailable &= ~LVE_USAGE_BIT(f);
-	}
+	if (cgfs_read_at(rd->host, rd->dfd, file, buf, sizeof(buf)) <= 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (keyed(buf, keys[i].key, &v) == 0) {
+			*keys[i].value = v * keys[i].scale;
+			rd->out->unavailable &= ~LVE_USAGE_BIT(keys[i].field);
+		}
 }
+
+#define FROM_LINES(rd, file, ...)                                                        \
+	do {                                                                             \
+		const struct keyed_field keys_[] = { __VA_ARGS__ };                      \
+		from_lines(rd, file, keys_, sizeof(keys_) / sizeof(keys_[0]));            \
+	} while (0)
 
 /* v1 blkio: "MAJ:MIN Read N" and "MAJ:MIN Write N" lines, per device. */
 static void blkio_sum(struct reading *rd, const char *file, int fr, uint64_t *read, int fw,
@@ -138,22 +154,21 @@ static void read_v1(struct reading *rd, unsigned ctrls)
 {
 	struct lve_usage *u = rd->out;
 
-	if (ctrls & LVE_CTRL_CPU) {
-		from_line(rd, "cpu.stat", "nr_throttled", LVE_USAGE_FAULT_SPEED, &u->fault_speed, 1);
-		from_line(rd, "cpu.stat", "throttled_time", LVE_USAGE_CPU_THROTTLED_NS,
-			  &u->cpu_throttled_ns, 1);
-	}
+	if (ctrls & LVE_CTRL_CPU)
+		FROM_LINES(rd, "cpu.stat",
+			   { "nr_throttled", LVE_USAGE_FAULT_SPEED, &u->fault_speed, 1 },
+			   { "throttled_time", LVE_USAGE_CPU_THROTTLED_NS, &u->cpu_throttled_ns, 1 });
 	if (ctrls & LVE_CTRL_CPUACCT)
 		single(rd, "cpuacct.usage", LVE_USAGE_CPU_NS, &u->cpu_ns);
 	if (ctrls & LVE_CTRL_MEMORY) {
 		single(rd, "memory.usage_in_bytes", LVE_USAGE_PMEM, &u->pmem);
 		single(rd, "memory.max_usage_in_bytes", LVE_USAGE_PMEM_PEAK, &u->pmem_peak);
 		single(rd, "memory.failcnt", LVE_USAGE_FAULT_PMEM, &u->fault_pmem);
-		from_line(rd, "memory.oom_control", "oom_kill", LVE_USAGE_FAULT_OOM, &u->fault_oom, 1);
+		FROM_LINES(rd, "memory.oom_control", { "oom_kill", LVE_USAGE_FAULT_OOM, &u->fault_oom, 1 });
 	}
 	if (ctrls & LVE_CTRL_PIDS) {
 		single(rd, "pids.current", LVE_USAGE_NPROC, &u->nproc);
-		from_line(rd, "pids.events", "max", LVE_USAGE_FAULT_NPROC, &u->fault_nproc, 1);
+		FROM_LINES(rd, "pids.events", { "max", LVE_USAGE_FAULT_NPROC, &u->fault_nproc, 1 });
 	}
 	if (ctrls & LVE_CTRL_IO) {
 		blkio_sum(rd, "blkio.throttle.io_service_bytes", LVE_USAGE_IO_READ_BYTES,
@@ -167,21 +182,20 @@ static void read_v2(struct reading *rd, unsigned ctrls)
 {
 	struct lve_usage *u = rd->out;
 
-	if (ctrls & LVE_CTRL_CPU) {
-		from_line(rd, "cpu.stat", "usage_usec", LVE_USAGE_CPU_NS, &u->cpu_ns, 1000);
-		from_line(rd, "cpu.stat", "throttled_usec", LVE_USAGE_CPU_THROTTLED_NS,
-			  &u->cpu_throttled_ns, 1000);
-		from_line(rd, "cpu.stat", "nr_throttled", LVE_USAGE_FAULT_SPEED, &u->fault_speed, 1);
-	}
+	if (ctrls & LVE_CTRL_CPU)
+		FROM_LINES(rd, "cpu.stat",
+			   { "usage_usec", LVE_USAGE_CPU_NS, &u->cpu_ns, 1000 },
+			   { "throttled_usec", LVE_USAGE_CPU_THROTTLED_NS, &u->cpu_throttled_ns, 1000 },
+			   { "nr_throttled", LVE_USAGE_FAULT_SPEED, &u->fault_speed, 1 });
 	if (ctrls & LVE_CTRL_MEMORY) {
 		single(rd, "memory.current", LVE_USAGE_PMEM, &u->pmem);
 		single(rd, "memory.peak", LVE_USAGE_PMEM_PEAK, &u->pmem_peak);
-		from_line(rd, "memory.events", "max", LVE_USAGE_FAULT_PMEM, &u->fault_pmem, 1);
-		from_line(rd, "memory.events", "oom_kill", LVE_USAGE_FAULT_OOM, &u->fault_oom, 1);
+		FROM_LINES(rd, "memory.events", { "max", LVE_USAGE_FAULT_PMEM, &u->fault_pmem, 1 },
+			   { "oom_kill", LVE_USAGE_FAULT_OOM, &u->fault_oom, 1 });
 	}
 	if (ctrls & LVE_CTRL_PIDS) {
 		single(rd, "pids.current", LVE_USAGE_NPROC, &u->nproc);
-		from_line(rd, "pids.events", "max", LVE_USAGE_FAULT_NPROC, &u->fault_nproc, 1);
+		FROM_LINES(rd, "pids.events", { "max", LVE_USAGE_FAULT_NPROC, &u->fault_nproc, 1 });
 	}
 	if (ctrls & LVE_CTRL_IO)
 		io_stat(rd);

@@ -74,34 +74,42 @@ int lve_v1_io_weight(const struct lve_knob *k, uint64_t weight)
 
 /*
  * pmem: memory.limit_in_bytes, and memory.memsw.limit_in_bytes (memory plus
- * swap) at the same value where swap accounting exists, so that swap is not
- * a way around the limit.  The kernel keeps memsw >= the memory limit at
- * every instant: lowering writes the memory limit first, raising (refused
- * first with EINVAL) the memsw one first.  Lowering below what the LVE uses
- * makes the kernel reclaim; if it cannot, the write fails (EBUSY) and the
- * old limit stays.
+ * swap) where swap accounting exists, so that swap is not a way around the
+ * limit.  memsw is set one charge batch (LVE_MEMSW_MARGIN) above the memory
+ * limit, not equal to it: the kernel charges memory+swap first, so with the
+ * two equal every hit is memsw's, and (measured on 6.18) neither
+ * memory.failcnt nor memory.memsw.failcnt counts it; one batch above, the
+ * memory limit is hit first and counted, and swap can hold at most that
+ * batch.  The kernel keeps memsw >= the memory limit at every instant:
+ * lowering writes the memory limit first, raising (refused first with
+ * EINVAL) the memsw one first.  Lowering below what the LVE uses makes the
+ * kernel reclaim; if it cannot, the write fails (EBUSY) and the old limit
+ * stays.
  */
 int lve_v1_pmem(const struct lve_knob *k, uint64_t bytes)
 {
-	char value[32];
+	char value[32], total[32];
 	int memsw, r;
 
-	if (bytes == 0)
+	if (bytes == 0) {
 		snprintf(value, sizeof(value), "-1");
-	else
+		snprintf(total, sizeof(total), "-1");
+	} else {
 		snprintf(value, sizeof(value), "%llu", (unsigned long long)bytes);
+		snprintf(total, sizeof(total), "%llu", (unsigned long long)(bytes + LVE_MEMSW_MARGIN));
+	}
 	memsw = has_knob(k, "memory.memsw.limit_in_bytes");
 	if (memsw < 0)
 		return memsw;
 	r = write_knob(k, "memory.limit_in_bytes", value);
 	if (r == -EINVAL && memsw) {
-		r = write_knob(k, "memory.memsw.limit_in_bytes", value);
+		r = write_knob(k, "memory.memsw.limit_in_bytes", total);
 		if (r == 0)
 			r = write_knob(k, "memory.limit_in_bytes", value);
 		return r;
 	}
 	if (r == 0 && memsw)
-		r = write_knob(k, "memory.memsw.limit_in_bytes", value);
+		r = write_knob(k, "memory.memsw.limit_in_bytes", total);
 	return r;
 }
 

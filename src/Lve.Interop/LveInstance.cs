@@ -76,6 +76,21 @@ public sealed unsafe class LveInstance : SafeHandle
         Liblve.Check(r, "lve_leave(" + LveHost.Text(cookie.LveId) + ")");
     }
 
+    /// <summary>
+    /// lve_leave for a process that forked <paramref name="heir"/> inside the
+    /// LVE and must not stay there itself (lverun's session path): the entry
+    /// goes to the heir, so the LVE's entry limit counts it until it ends.
+    /// Only in programs that link liblve.a (it is not in liblve.so.0).
+    /// </summary>
+    internal void LeaveHandingOver(LveCookie cookie, int heir)
+    {
+        uint value = cookie.Value;
+        int r;
+        using (Held held = Hold())
+            r = Liblve.lve_leave_handing_over(held.Instance, &value, heir);
+        Liblve.Check(r, "lve_leave(" + LveHost.Text(cookie.LveId) + ")");
+    }
+
     /// <summary>lve_limits_get: the limits of LVE <paramref name="id"/> and those this host cannot enforce.</summary>
     public LveLimitsApplied GetLimits(uint id)
     {

@@ -25,7 +25,7 @@ public enum LveUnit
 /// configuration, its options and its JSON all take the names, units and
 /// ranges from it, so adding a limit to liblve adds it everywhere.
 /// </summary>
-public sealed class LveLimit
+public sealed partial class LveLimit
 {
     private LveLimit(int id, string name, string summary, LveUnit unit, ulong min, ulong max, ulong builtin,
         bool zeroIsUnlimited, string v1Knob, string v2Knob)

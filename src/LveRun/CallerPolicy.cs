@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Linq;
 
 namespace LveRun;
 
@@ -24,8 +25,10 @@ public enum CallerKind
 ///    itself (no --user, no --group), and only if its uid is at least
 ///    min_uid;
 ///  - a trusted caller: as an ordinary one, and with --user as a target
-///    whose uid is at least min_uid (so never root) and whose primary group
-///    is not root's, in the LVE whose id is the target's uid.  --group is
+///    whose uid is from min_uid (so never root) to max_uid, never nobody,
+///    in no privileged group (gid 0 or one of denied_groups, primary or
+///    supplementary), a member of target_group if one is set (SECURITY.md
+///    rule 23), in the LVE whose id is the target's uid.  --group is
 ///    root's alone: with it a web server could pick any group of the host.
 ///
 /// Callers other than root need a valid configuration: an unsafe or
@@ -82,15 +85,36 @@ public static class CallerPolicy
         }
 
         string user = "user '" + request.User + "'";
+        const string NotIt = ": a trusted caller may not run commands as it";
         if (target.Uid < min)
-            return Refuse(user, "uid " + Text(target.Uid) + " is below min_uid " + Text(min) +
-                ": a trusted caller may not run commands as it");
+            return Refuse(user, "uid " + Text(target.Uid) + " is below min_uid " + Text(min) + NotIt);
+        if (target.Uid > configuration.MaxUid)
+            return Refuse(user, "uid " + Text(target.Uid) + " is above max_uid " + Text(configuration.MaxUid) + NotIt);
+        if (IsNobody(target))
+            return Refuse(user, "the overflow account nobody" + NotIt);
         if (target.Gid == 0)
-            return Refuse(user, "its primary group is root's: a trusted caller may not run commands as it");
+            return Refuse(user, "its primary group is root's" + NotIt);
+        foreach (uint gid in target.Groups.Prepend(target.Gid))
+        {
+            if (gid == 0)
+                return Refuse(user, "it is in root's group (gid 0)" + NotIt);
+            foreach (GroupRef denied in configuration.DeniedGroups)
+                if (denied.Gid == gid)
+                    return Refuse(user, "it is in group '" + denied.Name + "' (gid " + Text(gid) + "), which denied_groups lists" + NotIt);
+        }
+        if (configuration.TargetGroup is { } only && target.Gid != only.Gid && !target.Groups.Contains(only.Gid))
+            return Refuse(user, "it is not in target_group '" + only.Name + "'" + NotIt);
         if (request.LveId != target.Uid)
             return Refuse("LVE " + Text(request.LveId), "a command as uid " + Text(target.Uid) + " runs only in LVE " + Text(target.Uid));
         return null;
     }
+
+    /// <summary>
+    /// The overflow account: the kernel's overflowuid 65534, named nobody
+    /// (nfsnobody on older RHEL), which owns what an unmapped id owns.
+    /// </summary>
+    private static bool IsNobody(TargetIdentity target) =>
+        target.Uid == 65534 || target.Passwd?.DisplayName is "nobody" or "nfsnobody";
 
     private static LaunchFailure Refuse(string what, string why) => new(ExitCode.Failed, what, why);
 

@@ -69,6 +69,18 @@ internal sealed unsafe class CallerState
         }
     }
 
+    /// <summary>
+    /// The caller as the plan needs it: the real uid and gid recorded before
+    /// lverun took real uid 0, the supplementary groups (a setuid exec keeps
+    /// the caller's, and lverun has not changed them), the environment.
+    /// </summary>
+    internal Caller Identity()
+    {
+        uint uid, gid;
+        CallerNative.lverun_caller_ids(&uid, &gid);
+        return new Caller(uid, gid, Libc.GetGroups(), Environment());
+    }
+
     /// <summary>The environment, entry by entry, in the caller's order.</summary>
     internal List<byte[]> Environment()
     {

@@ -13,40 +13,47 @@ namespace LveRun;
 /// A name with a '/' is taken as given.  Otherwise each absolute directory of
 /// the search path is tried in order; empty and relative entries (which
 /// execvp would take as the working directory) are skipped.  The first
-/// regular file with an execute bit wins.  When none does but something of
-/// that name was seen (a directory, a file without execute bits, or a path
-/// the search could not look into), the result is "cannot run", as execvp
+/// candidate the check accepts wins.  When none does but something of that
+/// name was seen (a directory, a file without execute bits, or a path the
+/// search could not look into), the result is "cannot run", as execvp
 /// reports EACCES then; otherwise "not found".
 ///
-/// lverun is setuid root, so the lookup runs with root's view of the file
-/// system.  When the command runs as the caller itself, asking with
-/// <c>asCaller</c> checks each candidate with access(2), which uses the real
-/// ids: a file the caller could not execute is "cannot run" whether or not
-/// it exists, so lverun tells nobody what lies in directories they cannot
-/// search.
+/// The check decides whose view counts.  By default it is this process's
+/// (a root caller's: it may look anywhere); for any other caller lverun
+/// checks with the caller's file-system identity and, with --user, the
+/// target's as well (<see cref="LaunchPlan"/>, native/access.c), so that a
+/// path the caller cannot reach answers exactly as one that does not exist
+/// behind it: lverun tells nobody what lies in directories they cannot
+/// search (SECURITY.md rule 21).
 /// </summary>
 public static unsafe class CommandLookup
 {
-    /// <summary>The search path when the environment has no PATH.</summary>
-    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    /// <summary>
+    /// The fixed search path for callers other than root and their
+    /// command's PATH (SECURITY.md rules 14 and 17), and the search path of
+    /// a root caller whose environment has no PATH.  Defined once, as
+    /// LVERUN_SECURE_PATH in native/caller.h, which gives lverun itself the
+    /// same.
+    /// </summary>
+    public const string SecurePath = BuildInfo.SecurePath;
 
     /// <summary>
-    /// The fixed search path for callers other than root, and their
-    /// command's PATH (SECURITY.md rules 14 and 17); native/caller.h gives
-    /// lverun itself the same.
+    /// Whether <paramref name="path"/> (NUL-terminated) may be the command:
+    /// 0, or the errno that execve would give.
     /// </summary>
-    public const string SecurePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    public delegate int Check(byte[] path);
 
     /// <summary>The file to execve (NUL-terminated bytes), or a <see cref="LaunchFailure"/> of 126 or 127.</summary>
-    public static byte[] Find(ReadOnlySpan<byte> name, ReadOnlySpan<byte> searchPath, bool asCaller = false)
+    public static byte[] Find(ReadOnlySpan<byte> name, ReadOnlySpan<byte> searchPath, Check? check = null)
     {
+        check ??= AsThisProcess;
         string shown = Encoding.UTF8.GetString(name);
         if (name.IsEmpty)
             throw new LaunchFailure(ExitCode.NotFound, "''", "command not found");
         if (name.IndexOf((byte)'/') >= 0)
         {
             byte[] path = Terminated(name);
-            int error = Check(path, asCaller);
+            int error = check(path);
             if (error == 0)
                 return path;
             throw new LaunchFailure(error == Errno.ENOENT || error == Errno.ENOTDIR ? ExitCode.NotFound : ExitCode.CannotRun,
@@ -60,7 +67,7 @@ public static unsafe class CommandLookup
             if (directory.IsEmpty || directory[0] != (byte)'/')
                 continue;
             byte[] candidate = Join(directory, name);
-            int error = Check(candidate, asCaller);
+            int error = check(candidate);
             if (error == 0)
                 return candidate;
             if (error != Errno.ENOENT && error != Errno.ENOTDIR && error != Errno.ENAMETOOLONG && error != Errno.ELOOP && seen == 0)
@@ -72,22 +79,15 @@ public static unsafe class CommandLookup
     }
 
     /// <summary>
-    /// 0 if <paramref name="path"/> is a regular file with an execute bit
-    /// (that the real ids may execute, <paramref name="asCaller"/>), else the
-    /// errno execve would give.
+    /// As this process sees it: 0 if <paramref name="path"/> is a regular
+    /// file with an execute bit, else the errno execve would give.
     /// </summary>
-    private static int Check(byte[] path, bool asCaller)
+    public static int AsThisProcess(byte[] path)
     {
         Statx st;
         int error;
         fixed (byte* p = path)
-        {
-            error = asCaller ? Libc.AccessExecute(p) : 0;
-            if (error == 0)
-                error = Libc.StatxTypeMode(p, out st);
-            else
-                st = default;
-        }
+            error = Libc.StatxTypeMode(p, out st);
         if (error != 0)
             return error;
         if (!st.IsRegularFile || !st.AnyExecuteBit)

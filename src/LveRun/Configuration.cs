@@ -1,10 +1,14 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using System.Text;
 using Lve.Interop;
 
 namespace LveRun;
+
+/// <summary>A group as the configuration names it: its gid, and the name to show.</summary>
+public sealed record GroupRef(uint Gid, string Name);
 
 /// <summary>
 /// lverun's configuration, /etc/lverun.conf (the path is built in:
@@ -13,8 +17,15 @@ namespace LveRun;
 ///
 ///   min_uid = 1000                  the least uid an ordinary caller, or the
 ///                                   target of a trusted caller, may have
+///   max_uid = 60000                 the greatest uid a trusted caller's
+///                                   target may have
 ///   trusted_callers = www-data, 33  accounts (names or uids) that may run
 ///                                   commands as other users (web servers)
+///   denied_groups = sudo, adm, 27   groups (names or gids) a trusted
+///                                   caller's target may not be in; replaces
+///                                   <see cref="DefaultDeniedGroups"/>
+///   target_group = hosting          if set, a trusted caller's target must
+///                                   be a member of this group
 ///   umask = 027                     the command's umask (octal); without it
 ///                                   the caller's is kept
 ///
@@ -27,10 +38,49 @@ public sealed record Configuration(uint MinUid, IReadOnlyList<uint> TrustedCalle
 {
     public const uint DefaultMinUid = 1000;
 
+    /// <summary>As login.defs' UID_MAX: above it lie system and overflow accounts (nobody is 65534).</summary>
+    public const uint DefaultMaxUid = 60000;
+
+    /// <summary>
+    /// Groups whose members can become root or read what only root may
+    /// (Debian's base-passwd documentation of each static group, and what
+    /// RHEL, Ubuntu and container and VM tools add): root, sudo and wheel
+    /// (and Ubuntu's old admin) give sudo; adm and systemd-journal read
+    /// every log; shadow reads /etc/shadow; disk and kmem read and write raw
+    /// disks and kernel memory; tty writes to every terminal; staff writes
+    /// /usr/local, which root's PATH searches first; docker, lxd, libvirt
+    /// and kvm run containers or VMs as root; input reads every keyboard.
+    /// A name the host does not have is skipped.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultDeniedGroups =
+    [
+        "root", "sudo", "wheel", "admin", "adm", "systemd-journal", "shadow", "disk", "kmem", "tty", "staff",
+        "docker", "lxd", "libvirt", "kvm", "input",
+    ];
+
+    /// <summary>The greatest uid a trusted caller's target may have.</summary>
+    public uint MaxUid { get; init; } = DefaultMaxUid;
+
+    /// <summary>The groups (gid 0 is refused besides, always) a trusted caller's target may not be in.</summary>
+    public IReadOnlyList<GroupRef> DeniedGroups { get; init; } = [];
+
+    /// <summary>If set, a trusted caller's target must be a member.</summary>
+    public GroupRef? TargetGroup { get; init; }
+
     /// <summary>A longer file is refused: no real configuration comes near it.</summary>
     public const int MaxSize = 64 * 1024;
 
-    public static Configuration Defaults { get; } = new(DefaultMinUid, Array.Empty<uint>(), null);
+    /// <summary>The defaults, with <see cref="DefaultDeniedGroups"/> looked up in the account database.</summary>
+    public static Configuration Defaults => defaults ??= WithDefaultGroups(ResolveGroup);
+
+    private static Configuration? defaults;
+
+    /// <summary>The defaults, looking the denied groups up with <paramref name="resolveGroup"/>.</summary>
+    public static Configuration WithDefaultGroups(Func<string, uint?> resolveGroup) =>
+        new(DefaultMinUid, Array.Empty<uint>(), null) { DeniedGroups = Known(DefaultDeniedGroups, resolveGroup) };
+
+    private static GroupRef[] Known(IEnumerable<string> names, Func<string, uint?> resolveGroup) =>
+        names.Select(n => resolveGroup(n) is { } gid ? new GroupRef(gid, n) : null).OfType<GroupRef>().ToArray();
 
     public bool IsTrusted(uint uid) => ((IList<uint>)TrustedCallers).Contains(uid);
 
@@ -66,7 +116,7 @@ public sealed record Configuration(uint MinUid, IReadOnlyList<uint> TrustedCalle
                 return Invalid(path, "read: " + Errno.Describe(-n));
             if (n > MaxSize)
                 return Invalid(path, "larger than " + Text(MaxSize) + " bytes");
-            var (configuration, problem) = Parse(buffer.AsSpan(0, n), ResolveUser);
+            var (configuration, problem) = Parse(buffer.AsSpan(0, n), ResolveUser, ResolveGroup);
             return new ConfigurationFile(path, configuration ?? Defaults, problem);
         }
         finally
@@ -76,6 +126,18 @@ public sealed record Configuration(uint MinUid, IReadOnlyList<uint> TrustedCalle
     }
 
     private static ConfigurationFile Invalid(string path, string problem) => new(path, Defaults, problem);
+
+    private static uint? ResolveGroup(string name)
+    {
+        try
+        {
+            return Libc.GetGroupByName(name)?.Gid;
+        }
+        catch (NativeCallException)
+        {
+            return null;
+        }
+    }
 
     private static uint? ResolveUser(string name)
     {
@@ -92,9 +154,11 @@ public sealed record Configuration(uint MinUid, IReadOnlyList<uint> TrustedCalle
     /// <summary>
     /// The configuration in <paramref name="text"/>, or null and the first
     /// problem ("line 3: unknown key 'x'").  <paramref name="resolveUser"/>
-    /// looks up a user name (getpwnam_r), null when there is none.
+    /// and <paramref name="resolveGroup"/> look up a user or group name
+    /// (getpwnam_r, getgrnam_r), null when there is none.
     /// </summary>
-    public static (Configuration? Configuration, string? Problem) Parse(ReadOnlySpan<byte> text, Func<string, uint?> resolveUser)
+    public static (Configuration? Configuration, string? Problem) Parse(ReadOnlySpan<byte> text, Func<string, uint?> resolveUser,
+        Func<string, uint?> resolveGroup)
     {
         string content;
         try
@@ -108,9 +172,11 @@ public sealed record Configuration(uint MinUid, IReadOnlyList<uint> TrustedCalle
         if (content.Contains('\0'))
             return (null, "contains a NUL byte");
 
-        uint minUid = DefaultMinUid;
+        uint minUid = DefaultMinUid, maxUid = DefaultMaxUid;
         var trusted = new List<uint>();
         int? umask = null;
+        IReadOnlyList<GroupRef>? denied = null;
+        GroupRef? targetGroup = null;
         var seen = new Dictionary<string, int>();
         string[] lines = content.Split('\n');
         for (int i = 0; i < lines.Length; i++)
@@ -128,7 +194,7 @@ public sealed record Configuration(uint MinUid, IReadOnlyList<uint> TrustedCalle
                 return (null, where + "not a 'key = value' line");
             string key = line[..eq].Trim(' ', '\t');
             string value = line[(eq + 1)..].Trim(' ', '\t');
-            if (key is not ("min_uid" or "trusted_callers" or "umask"))
+            if (key is not ("min_uid" or "max_uid" or "trusted_callers" or "denied_groups" or "target_group" or "umask"))
                 return (null, where + "unknown key '" + key + "'");
             if (seen.TryGetValue(key, out int first))
                 return (null, where + key + " set again (first on line " + Text(first) + ")");
@@ -139,6 +205,39 @@ public sealed record Configuration(uint MinUid, IReadOnlyList<uint> TrustedCalle
                 case "min_uid":
                     if (!IdNumber.TryParse(value, out minUid))
                         return (null, where + "min_uid '" + value + "': not a number from 1 to " + Text(IdNumber.Max));
+                    break;
+                case "max_uid":
+                    if (!IdNumber.TryParse(value, out maxUid))
+                        return (null, where + "max_uid '" + value + "': not a number from 1 to " + Text(IdNumber.Max));
+                    break;
+                case "denied_groups":
+                    var groups = new List<GroupRef>();
+                    foreach (string item in value.Length == 0 ? [] : value.Split(','))
+                    {
+                        string name = item.Trim(' ', '\t');
+                        if (name.Length == 0)
+                            return (null, where + "denied_groups: an empty name");
+                        if (IdNumber.LooksNumeric(name))
+                        {
+                            if (!IdNumber.TryParse(name, out uint gid))
+                                return (null, where + "denied_groups: '" + name + "': not a gid from 1 to " + Text(IdNumber.Max));
+                            groups.Add(new GroupRef(gid, name));
+                        }
+                        else if (resolveGroup(name) is { } gid)
+                        {
+                            // a group the host does not have grants nothing: skipped
+                            groups.Add(new GroupRef(gid, name));
+                        }
+                    }
+                    denied = groups;
+                    break;
+                case "target_group":
+                    uint? target = IdNumber.LooksNumeric(value)
+                        ? (IdNumber.TryParse(value, out uint g) ? g : null)
+                        : value.Length == 0 ? null : resolveGroup(value);
+                    if (target is null)
+                        return (null, where + "target_group '" + value + "': no such group");
+                    targetGroup = new GroupRef(target.Value, value);
                     break;
                 case "trusted_callers":
                     if (value.Length == 0)
@@ -173,7 +272,16 @@ public sealed record Configuration(uint MinUid, IReadOnlyList<uint> TrustedCalle
                     break;
             }
         }
-        return (new Configuration(minUid, trusted, umask), null);
+        if (maxUid < minUid)
+            return (null, seen.ContainsKey("max_uid")
+                ? "max_uid " + Text(maxUid) + " is below min_uid " + Text(minUid)
+                : "min_uid " + Text(minUid) + " is above the default max_uid " + Text(maxUid) + ": set max_uid too");
+        return (new Configuration(minUid, trusted, umask)
+        {
+            MaxUid = maxUid,
+            DeniedGroups = denied ?? Known(DefaultDeniedGroups, resolveGroup),
+            TargetGroup = targetGroup,
+        }, null);
     }
 
     /// <summary>1 to 4 octal digits, at most 0777.</summary>

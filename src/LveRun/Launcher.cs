@@ -1,27 +1,23 @@
-using System;
-using System.Text;
 using Lve.Interop;
 using Syscall = Mono.Unix.Native.Syscall;
 
 namespace LveRun;
 
 /// <summary>
-/// The launch, in the order the kernel and the security rules need:
+/// The launch: a <see cref="LaunchPlan"/> made without changing anything
+/// (parse, policy, identity, environment, command), then carried out in the
+/// order the kernel and the security rules need:
 ///
-///  1. parse and validate everything (options, LVE id);
-///  2. read the configuration and decide, by the caller's real uid, what
-///     it may do (<see cref="CallerPolicy"/>), looking up the user and
-///     group in between;
-///  3. build the command's environment and find the command (for callers
-///     other than root: a whitelist, and the secure search path);
-///  4. initialise a liblve instance and enter the LVE;
-///  5. drop privileges and prove it;
-///  6. give the command the caller's limits, signal state and umask, close
-///     what it must not inherit, and execve (native/launch.c), in a new
-///     session when it runs as another user with a terminal attached.
+///  1. initialise a liblve instance and enter the LVE;
+///  2. drop privileges and prove it;
+///  3. give the command the caller's limits, signal state, scheduling and
+///     umask, close what it must not inherit, and execve (native/launch.c);
+///     or, when it runs as another user with a terminal attached, start it
+///     in a session and on a pseudo-terminal of its own, leave the LVE and
+///     relay (native/session.c).
 ///
-/// Nothing before step 4 changes any state, so a refusal there leaves no
-/// trace.  After step 4 every failure leaves the LVE again while lverun
+/// Nothing before step 1 changes any state, so a refusal there leaves no
+/// trace.  After step 1 every failure leaves the LVE again while lverun
 /// still can, which needs euid 0: a failing setgroups, setresgid or
 /// setresuid leaves euid 0.  Once the drop to another user has succeeded
 /// there is no way back to root, by design, so a failed proof or a failed
@@ -49,44 +45,37 @@ internal static unsafe class Launcher
                 throw parsed.Error!;
         }
         LaunchRequest request = parsed.Request!;
-        int commandArg = request.CommandIndex + 1; // argv[0] is lverun itself
         caller.RequireUtf8(args, request.CommandIndex);
-
-        uint callerUid = Syscall.getuid();
         ConfigurationFile config = Configuration.Load(BuildInfo.ConfigPath);
-        if (CallerPolicy.BeforeLookup(callerUid, config, request) is { } refused)
-            throw refused;
-        if (callerUid == 0 && !config.IsValid)
-            Stdio.Error(config.Path, config.Problem + " (ignored: root runs with the defaults)");
-        TargetIdentity target = TargetIdentity.Resolve(request.User, request.Group);
-        if (CallerPolicy.Check(callerUid, config, request, target) is { } denied)
-            throw denied;
+        LaunchPlan plan = LaunchPlan.Make(caller.Identity(), request, caller.Argument(request.CommandIndex + 1), config, Stdio.Error,
+            AsAccount);
+        return Execute(plan, caller);
+    }
 
-        byte[] path;
-        TargetEnvironment environment;
-        if (callerUid == 0)
-        {
-            environment = TargetEnvironment.Build(caller.Environment(), target);
-            path = CommandLookup.Find(caller.Argument(commandArg),
-                environment.Get("PATH") ?? Encoding.ASCII.GetBytes(CommandLookup.DefaultPath));
-        }
-        else
-        {
-            environment = TargetEnvironment.Whitelisted(caller.Environment(), target.Passwd ?? Account(target.Uid));
-            path = CommandLookup.Find(caller.Argument(commandArg), Encoding.ASCII.GetBytes(CommandLookup.SecurePath),
-                asCaller: target.Uid == callerUid);
-        }
-        byte** envp = environment.ToNative();
-        byte** argv = caller.ArgvFrom(commandArg);
-        int flags = (callerUid != 0 ? CallerNative.ExecCloseFds : 0) |
-            (target.Uid != callerUid ? CallerNative.ExecOtherUser : 0);
-        int umask = config.Configuration.Umask ?? -1;
+    /// <summary>The lookup's check as another account, with its file-system identity (native/access.c).</summary>
+    private static int AsAccount(byte[] path, uint uid, uint gid, uint[] groups, bool execute)
+    {
+        fixed (byte* p = path)
+        fixed (uint* g = groups)
+            return CallerNative.lverun_check_as(p, uid, gid, g, groups.Length, execute ? 1 : 0);
+    }
+
+    /// <summary>Enter, drop, exec.  Returns (an exit code) only when lverun failed; otherwise it has become the command.</summary>
+    private static int Execute(LaunchPlan plan, CallerState caller)
+    {
+        byte** envp = plan.Environment.ToNative();
+        byte** argv = caller.ArgvFrom(plan.CommandArgument);
+        int flags = plan.ClosesInheritedFds ? CallerNative.ExecCloseFds : 0;
+        // Another user's command with a terminal attached gets a session and
+        // a pseudo-terminal of its own, started by a child that drops
+        // privileges itself (native/session.c; SECURITY.md rules 16, 22).
+        bool ownSession = plan.RunsAsAnotherUser && CallerNative.lverun_needs_session() != 0;
 
         using var lve = new LveInstance();
         LveCookie cookie;
         try
         {
-            cookie = lve.Enter(request.LveId);
+            cookie = lve.Enter(plan.Request.LveId);
         }
         catch (NativeCallException e) when (e.Errno == Errno.EPERM && Syscall.geteuid() == 0)
         {
@@ -99,10 +88,29 @@ internal static unsafe class Launcher
             throw LaunchFailure.From(e);
         }
 
+        int error, stage;
+        if (ownSession)
+        {
+            fixed (byte* file = plan.Command)
+            fixed (uint* groups = plan.Target.Groups)
+                error = CallerNative.lverun_spawn(file, argv, envp, flags, plan.Umask, plan.Target.Uid, plan.Target.Gid,
+                    groups, plan.Target.Groups.Length, &stage);
+            // The parent, root still, never stays in the LVE: only the command
+            // is the account's.  Its entry goes to the child that lives as
+            // long as the command, so the entry limit still counts it.
+            if (stage == CallerNative.StageStarted)
+                LeaveHandingOver(lve, cookie, CallerNative.lverun_spawned());
+            else
+                LeaveIfPrivileged(lve, cookie);
+            if (stage == CallerNative.StageStarted)
+                error = CallerNative.lverun_relay(&stage);
+            throw Failure(plan, stage, error);
+        }
+
         try
         {
-            PrivilegeDrop.Apply(target);
-            PrivilegeDrop.Verify(target);
+            PrivilegeDrop.Apply(plan.Target);
+            PrivilegeDrop.Verify(plan.Target);
         }
         catch (NativeCallException e)
         {
@@ -115,31 +123,20 @@ internal static unsafe class Launcher
             throw;
         }
 
-        int error, stage;
-        fixed (byte* file = path)
+        fixed (byte* file = plan.Command)
         {
-            error = CallerNative.lverun_exec(file, argv, envp, flags, umask, &stage);
+            error = CallerNative.lverun_exec(file, argv, envp, flags, plan.Umask, &stage);
         }
         LeaveIfPrivileged(lve, cookie);
-        string shown = Encoding.UTF8.GetString(path.AsSpan(0, path.Length - 1));
-        if (stage == CallerNative.StageExecve)
-            throw new LaunchFailure(error == Errno.ENOENT ? ExitCode.NotFound : ExitCode.CannotRun,
-                "execve(" + shown + ")", Errno.Describe(error));
-        throw new LaunchFailure(ExitCode.Failed, StageName(stage), Errno.Describe(error));
+        throw Failure(plan, stage, error);
     }
 
-    /// <summary>The passwd entry of the uid the command runs as, for HOME, USER and LOGNAME; none if there is none.</summary>
-    private static PasswdEntry? Account(uint uid)
-    {
-        try
-        {
-            return Libc.GetPasswdByUid(uid);
-        }
-        catch (NativeCallException)
-        {
-            return null;
-        }
-    }
+    /// <summary>What failed on the way to the command's execve, and the exit code it means.</summary>
+    private static LaunchFailure Failure(LaunchPlan plan, int stage, int error) =>
+        stage == CallerNative.StageExecve
+            ? new LaunchFailure(error == Errno.ENOENT ? ExitCode.NotFound : ExitCode.CannotRun,
+                "execve(" + plan.CommandText + ")", Errno.Describe(error))
+            : new LaunchFailure(ExitCode.Failed, StageName(stage), Errno.Describe(error));
 
     private static string StageName(int stage) => stage switch
     {
@@ -149,6 +146,9 @@ internal static unsafe class Launcher
         CallerNative.StageSetsid => "setsid",
         CallerNative.StageFork => "fork (a new session)",
         CallerNative.StageWait => "waitpid",
+        CallerNative.StageSched => "sched_setscheduler (the caller's scheduling)",
+        CallerNative.StageDrop => "privilege drop (in a session of its own)",
+        CallerNative.StagePty => "pseudo-terminal",
         _ => "lverun_exec",
     };
 
@@ -157,6 +157,20 @@ internal static unsafe class Launcher
     /// reported: the failure that brought lverun here is, and lverun exits
     /// right after, which ends its membership anyway.
     /// </summary>
+    private static void LeaveHandingOver(LveInstance lve, LveCookie cookie, int heir)
+    {
+        try
+        {
+            lve.LeaveHandingOver(cookie, heir);
+        }
+        catch (NativeCallException)
+        {
+            // the heir is gone already (the command failed at once), or the
+            // leave failed: the relay reports what the command did
+            LeaveIfPrivileged(lve, cookie);
+        }
+    }
+
     private static void LeaveIfPrivileged(LveInstance lve, LveCookie cookie)
     {
         if (Syscall.geteuid() != 0)

@@ -1,7 +1,6 @@
 using System;
 using System.Globalization;
 using Lve.Interop;
-using Syscall = Mono.Unix.Native.Syscall;
 
 namespace LveRun;
 
@@ -15,14 +14,15 @@ public sealed record TargetIdentity(uint Uid, uint Gid, uint[] Groups, PasswdEnt
     /// Resolve --user and --group.  With a user: that user's uid, its primary
     /// group unless --group names another, and the groups initgroups(3) would
     /// give it (getgrouplist).  Without: the caller's real uid, real gid (or
-    /// --group) and current supplementary groups.  A name or number that the
-    /// account database does not know is an error, never a fallback.
+    /// --group) and supplementary groups, as <paramref name="caller"/>
+    /// recorded them.  A name or number that the account database does not
+    /// know is an error, never a fallback.
     /// </summary>
-    public static TargetIdentity Resolve(string? user, string? group)
+    public static TargetIdentity Resolve(string? user, string? group, Caller caller)
     {
         uint? gid = group == null ? null : ResolveGroup(group);
         if (user == null)
-            return new TargetIdentity(Syscall.getuid(), gid ?? Syscall.getgid(), Libc.GetGroups(), null);
+            return new TargetIdentity(caller.Uid, gid ?? caller.Gid, caller.Groups, null);
 
         PasswdEntry passwd = ResolveUser(user);
         uint primary = gid ?? passwd.Gid;

@@ -4,9 +4,6 @@
  * either order (BOTH_REVERSED), as C and as C++.  Every function of both is
  * referenced, so the link checks them too.
  */
-/* <lve-ctl.h> uses size_t (lve_list) without including <stddef.h>: not
- * this test's subject, so it comes first here (reported to the lead) */
-#include <stddef.h>
 #ifdef BOTH_REVERSED
 #include <lve/lve-ctl.h>
 #include <lve-ctl.h>

@@ -1,8 +1,10 @@
 /*
- * api_link.c - a program written only from the nine declarations of
- * lve-ctl.h, the way web-server modules and suexec use the API.  It must
- * compile (C99, C++) and link against liblve.a or liblve.so unchanged; run
- * without privileges or an LVE tree it exercises only what needs neither.
+ * api_link.c - a program written only from the declarations of lve-ctl.h,
+ * the way web-server modules and suexec use the API.  It must compile (C99,
+ * C++) and link against liblve.a or liblve.so unchanged; run without
+ * privileges or an LVE tree it exercises only what needs neither.  The
+ * instance a caller allocates must stay small: every process of a web
+ * server may keep one.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -17,8 +19,8 @@ int main(void)
 	uint32_t cookie = 0;
 	int failures = 0;
 
-	if (size <= 0) {
-		fprintf(stderr, "lve_instance_init(NULL) = %d\n", size);
+	if (size <= 0 || size > 4096) {
+		fprintf(stderr, "lve_instance_init(NULL) = %d, want 1..4096\n", size);
 		return 1;
 	}
 	lve = (struct liblve *)malloc((size_t)size);
@@ -35,6 +37,20 @@ int main(void)
 		failures += lve_instance_destroy(lve) != 0;
 	}
 	(void)lve_is_available();
+	{
+		struct lve_limits lim;
+		struct lve_usage usage;
+		const struct lve_limit_info *info = lve_limit_info(LVE_LIMIT_SPEED);
+
+		lim.value[LVE_LIMIT_SPEED] = 0;
+		failures += !info || lve_limit_info(LVE_LIMIT_COUNT) != NULL;
+		failures += lve_limits_get(NULL, 0, &lim, NULL) != -EINVAL;
+		failures += lve_limits_set(NULL, 1, &lim, LVE_LIMIT_BIT(LVE_LIMIT_SPEED), NULL) != -EINVAL;
+		failures += lve_defaults_get(NULL, &lim) != -EINVAL;
+		failures += lve_defaults_set(NULL, &lim, 0) != -EINVAL;
+		failures += lve_list(NULL, NULL, 0) != -EINVAL;
+		failures += lve_usage_get(NULL, 1, &usage) != -EINVAL;
+	}
 	free(lve);
 	if (failures)
 		fprintf(stderr, "api_link: %d unexpected results\n", failures);

@@ -73,13 +73,13 @@ static inline int cg_has_word(const char *list, const char *word)
 	return 0;
 }
 
-/* The path of process @pid in the hierarchy with v1 controller @ctrl, or in
- * the unified one when @ctrl is NULL. */
-static inline int cg_path_of(pid_t pid, const char *ctrl, char *out, size_t size)
+/* The path in the /proc cgroup file @file (a process's or a thread's) of the
+ * hierarchy with v1 controller @ctrl, or of the unified one when @ctrl is
+ * NULL. */
+static inline int cg_path_in(const char *file, const char *ctrl, char *out, size_t size)
 {
-	char file[64], text[8192], *line, *save = NULL;
+	char text[8192], *line, *save = NULL;
 
-	snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
 	if (cg_read_file(file, text, sizeof(text)) < 0)
 		return -1;
 	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -96,6 +96,16 @@ static inline int cg_path_of(pid_t pid, const char *ctrl, char *out, size_t size
 		}
 	}
 	return -1;
+}
+
+/* The path of process @pid in the hierarchy with v1 controller @ctrl, or in
+ * the unified one when @ctrl is NULL. */
+static inline int cg_path_of(pid_t pid, const char *ctrl, char *out, size_t size)
+{
+	char file[64];
+
+	snprintf(file, sizeof(file), "/proc/%d/cgroup", (int)pid);
+	return cg_path_in(file, ctrl, out, size);
 }
 
 /* Find the hierarchies an LVE uses, the way the contract names them. */

@@ -26,6 +26,10 @@ $(SETUID_TOOLS)/runas: tests/setuid/runas.c
 	@mkdir -p $(@D)
 	$(CC) $(SETUID_CFLAGS) $< -o $@
 
+$(SETUID_TOOLS)/attack: tests/setuid/attack.c
+	@mkdir -p $(@D)
+	$(CC) $(SETUID_CFLAGS) $< -o $@ -lutil
+
 $(SETUID_TOOLS)/probe: tests/setuid/probe.c
 	@mkdir -p $(@D)
 	$(CC) $(SETUID_CFLAGS) $< -o $@
@@ -39,7 +43,7 @@ $(SETUID_TOOLS)/pty-run: tests/setuid/pty-run
 	install -m 0755 $< $@
 
 .PHONY: test-setuid
-test-setuid: $(SETUID_TOOLS)/runas $(SETUID_TOOLS)/probe $(SETUID_TOOLS)/planted.so $(SETUID_TOOLS)/pty-run
+test-setuid: $(SETUID_TOOLS)/runas $(SETUID_TOOLS)/attack $(SETUID_TOOLS)/probe $(SETUID_TOOLS)/planted.so $(SETUID_TOOLS)/pty-run
 	@MAKE='$(MAKE)' BUILD='$(BUILD)' SETUID_BUILD='$(SETUID_BUILD)' SETUID_PARENT='$(SETUID_PARENT)' \
 	  SETUID_TOOLS='$(abspath $(SETUID_TOOLS))' DOTNET='$(DOTNET)' DOTNET_FLAGS='$(DOTNET_FLAGS)' \
 	  tests/setuid/lane

@@ -6,11 +6,14 @@
  *   probe fds                 each open fd: "fd N TARGET"
  *   probe stdio FILE          fds 0-2 into FILE: "fd N TARGET"
  *   probe limits              "limit NAME SOFT HARD" (-1: unlimited)
- *   probe tty [FILE]          "tiocsti fd N ok|<error>" for each tty among
- *                             fds 0-2, "devtty ok|<error>" (opening
+ *   probe tty [FILE]          "name fdN TTY" and "tiocsti fdN ok|<error>"
+ *                             (a '#' pushed) for each tty among fds 0-2, "devtty ok|<error>" (opening
  *                             /dev/tty), and "tiocsti devtty ..." when it
  *                             opens; "session leader yes|no" (into FILE:
  *                             for fds 0-2 redirected away)
+ *   probe sched               "sched policy P nice N cpus LIST ioprio C/D":
+ *                             its scheduling policy, nice value, CPU
+ *                             affinity and I/O priority class and data
  *   probe exit N              exit with status N
  *   probe kill SIG            die of signal SIG
  */
@@ -24,7 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sched.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static void fd_lines(FILE *out, int only_stdio)
@@ -104,6 +109,7 @@ int main(int argc, char **argv)
 			if (!isatty(fd))
 				continue;
 			snprintf(name, sizeof name, "fd%d", fd);
+			fprintf(report, "name %s %s\n", name, ttyname(fd) ? ttyname(fd) : "?");
 			tiocsti(name, fd);
 		}
 		int tty = open("/dev/tty", O_RDWR | O_NOCTTY);
@@ -115,6 +121,23 @@ int main(int argc, char **argv)
 		}
 		fprintf(report, "session leader %s\n", getsid(0) == getpid() ? "yes" : "no");
 		return fclose(report) == 0 ? 0 : 3;
+	}
+	if (strcmp(argv[1], "sched") == 0) {
+		cpu_set_t cpus;
+		int prio = (int)syscall(SYS_ioprio_get, 1 /* IOPRIO_WHO_PROCESS */, 0);
+		errno = 0;
+		int nice = getpriority(PRIO_PROCESS, 0);
+		printf("sched policy %d nice %d cpus", sched_getscheduler(0), errno ? 99 : nice);
+		if (sched_getaffinity(0, sizeof cpus, &cpus) == 0) {
+			const char *sep = " ";
+			for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+				if (CPU_ISSET(cpu, &cpus)) {
+					printf("%s%d", sep, cpu);
+					sep = ",";
+				}
+		}
+		printf(" ioprio %d/%d\n", prio < 0 ? -1 : prio >> 13, prio < 0 ? -1 : prio & 0x1fff);
+		return 0;
 	}
 	if (strcmp(argv[1], "exit") == 0 && argc == 3)
 		return atoi(argv[2]);

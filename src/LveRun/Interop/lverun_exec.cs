@@ -7,9 +7,6 @@ internal static unsafe partial class CallerNative
     /// <summary>Mark every fd >= 3 close-on-exec: the caller is not root.</summary>
     internal const int ExecCloseFds = 1 << 0;
 
-    /// <summary>The command runs as another user: a new session if a terminal is attached.</summary>
-    internal const int ExecOtherUser = 1 << 1;
-
     // What lverun_exec was doing when it failed (native/caller.h).
     internal const int StageExecve = 1;
     internal const int StageLimits = 2;
@@ -18,6 +15,10 @@ internal static unsafe partial class CallerNative
     internal const int StageSetsid = 5;
     internal const int StageFork = 6;
     internal const int StageWait = 7;
+    internal const int StageSched = 8;
+    internal const int StageDrop = 9;
+    internal const int StagePty = 10;
+    internal const int StageStarted = 11;
 
     // int lverun_exec(const char *path, char *const argv[], char *const envp[],
     //                 int flags, int umask, int *stage);

@@ -13,9 +13,28 @@
  *
  *   1. argc 0, or an empty argv[0], exits 127 at once (Linux turns an empty
  *      argv into { "" }).
+ *   1a. The caller's real uid and gid are recorded, and lverun's real uid
+ *      becomes 0 (rule 20): the kernel lets a process signal another only
+ *      if its real or effective uid is the other's real or saved uid, so
+ *      from here on the caller can no longer stop, slow down or kill lverun
+ *      while it may hold what other accounts wait for.  What is left to the
+ *      caller: SIGCONT within its session (harmless), and what its terminal
+ *      sends with no permission check: ^C and ^\ end lverun (its locks go
+ *      with it), ^Z and a background read or write would stop it, so those
+ *      three stop signals are blocked (2).  The privilege drop gives the
+ *      command the target's real uid again.
+ *   1b. lverun works with the normal scheduling policy, nice 0, every CPU
+ *      and a normal I/O priority, whatever the caller gave it (SCHED_IDLE,
+ *      SCHED_BATCH, nice 19, one busy CPU, the idle I/O class); the
+ *      caller's are recorded and put back right before execve (launch.c).
+ *      Settings better than normal (a real-time policy, a negative nice)
+ *      are kept: they cannot slow lverun down.
  *   2. The caller's signal dispositions (which are ignored) and mask are
  *      recorded; the mask is cleared for lverun's own run, since the runtime
- *      relies on its own signals.
+ *      relies on its own signals, except for the stop signals of a terminal
+ *      (SIGTSTP, SIGTTIN, SIGTTOU), blocked so that they wait until the
+ *      caller's mask is back, right before execve.  Every thread the
+ *      runtime starts inherits this mask.
  *   3. Core dumps are off (RLIMIT_CORE soft 0) while lverun runs, and the
  *      limits the runtime cannot start under (the caller can set any, e.g.
  *      `ulimit -n 4 -v 20000`) are raised; the caller's are recorded and
@@ -49,6 +68,7 @@
 #include <string.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -57,9 +77,6 @@
 #error "LVERUN_INSTALLED_PATH must be defined (src/dotnet.mk passes $(SBINDIR)/lverun)"
 #endif
 
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
 
 struct lverun_caller lverun_caller;
 
@@ -131,10 +148,93 @@ static void record_signals(void)
 	sigprocmask(SIG_BLOCK, NULL, &lverun_caller.mask);
 
 	/* The runtime suspends threads for its GC with a signal of its own;
-	 * a mask the caller chose must not get in its way. */
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	 * a mask the caller chose must not get in its way.  A terminal's stop
+	 * signals stay blocked (rule 20, see above). */
+	sigset_t stops;
+	lverun_stop_signals(&stops);
+	sigprocmask(SIG_SETMASK, &stops, NULL);
+}
+
+void lverun_stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTSTP);
+	sigaddset(set, SIGTTIN);
+	sigaddset(set, SIGTTOU);
+}
+
+/* The real uid becomes 0 (1a above); the caller's real ids are recorded
+ * first.  Only when lverun runs with euid 0 (setuid root): a copy without
+ * the bit can enter nothing anyway. */
+static void take_over_real_uid(void)
+{
+	lverun_caller.ruid = getuid();
+	lverun_caller.rgid = getgid();
+	if (lverun_caller.ruid == 0 || geteuid() != 0)
+		return;
+	if (setresuid(0, (uid_t)-1, (uid_t)-1) != 0 || getuid() != 0)
+		fail(125, "setresuid", "cannot make the real uid 0");
+}
+
+#define IOPRIO_WHO_PROCESS 1
+#define IOPRIO_CLASS_SHIFT 13
+#define IOPRIO_CLASS_IDLE 3
+
+/* 1b above.  Only what is worse than normal is changed, and noted. */
+static void normal_scheduling(void)
+{
+	struct lverun_sched *s = &lverun_caller.sched;
+	struct sched_param param = { 0 };
+
+	s->policy = sched_getscheduler(0);
+	if (s->policy >= 0 && sched_getparam(0, &param) == 0)
+		s->priority = param.sched_priority;
+	int policy = s->policy & ~SCHED_RESET_ON_FORK;
+	if (s->policy >= 0 && policy != SCHED_OTHER && policy != SCHED_FIFO && policy != SCHED_RR) {
+		struct sched_param normal = { 0 };
+		/* keeping SCHED_RESET_ON_FORK: an unprivileged process cannot
+		 * clear it, so the caller's policy could not be put back */
+		if (sched_setscheduler(0, SCHED_OTHER | (s->policy & SCHED_RESET_ON_FORK), &normal) == 0)
+			s->changed |= LVERUN_SCHED_POLICY;
+	}
+
+	errno = 0;
+	s->nice = getpriority(PRIO_PROCESS, 0);
+	if (errno == 0 && s->nice > 0 && setpriority(PRIO_PROCESS, 0, 0) == 0)
+		s->changed |= LVERUN_SCHED_NICE;
+
+	cpu_set_t all;
+	CPU_ZERO(&all);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		CPU_SET(cpu, &all);
+	if (sched_getaffinity(0, sizeof s->affinity, &s->affinity) == 0 &&
+	    sched_setaffinity(0, sizeof all, &all) == 0)
+		s->changed |= LVERUN_SCHED_AFFINITY;
+
+	s->ioprio = (int)syscall(SYS_ioprio_get, IOPRIO_WHO_PROCESS, 0);
+	if (s->ioprio >= 0 && (s->ioprio >> IOPRIO_CLASS_SHIFT) == IOPRIO_CLASS_IDLE &&
+	    syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, 0) == 0)
+		s->changed |= LVERUN_SCHED_IOPRIO;
+}
+
+int lverun_restore_sched(void)
+{
+	const struct lverun_sched *s = &lverun_caller.sched;
+
+	/* nice first: setting it needs no privilege while it only rises, and
+	 * a SCHED_IDLE thread keeps it for when it leaves that policy */
+	if ((s->changed & LVERUN_SCHED_NICE) && setpriority(PRIO_PROCESS, 0, s->nice) != 0)
+		return errno;
+	if (s->changed & LVERUN_SCHED_POLICY) {
+		struct sched_param param = { .sched_priority = s->priority };
+		if (sched_setscheduler(0, s->policy, &param) != 0)
+			return errno;
+	}
+	if ((s->changed & LVERUN_SCHED_AFFINITY) && sched_setaffinity(0, sizeof s->affinity, &s->affinity) != 0)
+		return errno;
+	if ((s->changed & LVERUN_SCHED_IOPRIO) && syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, s->ioprio) != 0)
+		return errno;
+	return 0;
 }
 
 /*
@@ -335,10 +435,11 @@ static void scrub(int argc, char **argv, char **envp)
 {
 	if (argc < 1 || argv == NULL || argv[0] == NULL || argv[0][0] == '\0')
 		fail(127, "argv", "empty (argc 0 or no argv[0]): refusing to run");
+	take_over_real_uid();
+	normal_scheduling();
 	record_signals();
 	limit_resources();
 	repair_stdio();
-	lverun_caller.ruid = getuid();
 	if (lverun_caller.ruid != 0)
 		close_inherited_fds();
 	lverun_caller.umask = umask(022);
@@ -362,6 +463,13 @@ LVERUN_API int lverun_caller_argc(void)
 LVERUN_API char **lverun_caller_argv(void)
 {
 	return lverun_caller.argv;
+}
+
+/* The caller's real uid and gid, as they were when lverun started. */
+LVERUN_API void lverun_caller_ids(uint32_t *uid, uint32_t *gid)
+{
+	*uid = lverun_caller.ruid;
+	*gid = lverun_caller.rgid;
 }
 
 /* The environment lverun was started with, NULL-terminated, read-only. */

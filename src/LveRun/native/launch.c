@@ -10,22 +10,16 @@
  *   - the caller's resource limits are put back (caller.c raised some and
  *     turned core dumps off for lverun's own run);
  *   - the umask is the policy's, else the caller's;
+ *   - the caller's scheduling policy, nice value, CPU affinity and I/O
+ *     priority, where lverun changed them for its own run (caller.c);
  *   - the signals the caller ignored are ignored and every other one is at
  *     its default, so that the runtime's SIGPIPE ignore and its handlers do
  *     not reach the command while a `nohup` does; then the caller's signal
  *     mask is set on this thread, which execve keeps.
  *
- * A new session.  When the command runs as another user than the caller
- * and a terminal is attached, the command must not be able to push input
- * into the caller's terminal with TIOCSTI, which needs that terminal to be
- * the caller's controlling terminal: the command starts a session of its
- * own, with none.  setsid() fails with EPERM for a process-group leader, and
- * lverun usually is one (a shell with job control starts each command in a
- * group of its own), so lverun forks, as su(1) does: the child calls setsid
- * and execs the command; the parent, with the privileges already dropped
- * and nothing of the caller's open beyond fds 0-2, forwards the signals a
- * terminal or the caller send (INT, QUIT, TERM, HUP, ...) to the child,
- * waits, and ends as the command did: its exit status, or its signal.
+ * When the command runs as another user than the caller and a terminal is
+ * attached, lverun does not exec it itself: session.c starts it in a
+ * session of its own, on a pseudo-terminal of lverun's, and relays.
  *
  * Only async-signal-safe calls between fork and execve: the runtime has
  * other threads, which the child does not.
@@ -42,9 +36,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef SYS_close_range
-#define SYS_close_range 436
-#endif
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1u << 2)
 #endif
@@ -55,7 +46,7 @@ static void set_cloexec(int fd)
 }
 
 /* Every fd >= 3 close-on-exec: close_range, else each one /proc/self/fd lists. */
-static int mark_fds_cloexec(void)
+int lverun_mark_fds_cloexec(void)
 {
 	if (syscall(SYS_close_range, 3, ~0u, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
@@ -95,20 +86,20 @@ static int restore_dispositions(int all)
 /*
  * Become the command: everything from the list above, then execve.  Returns
  * only on failure: the stage, with the errno in *error.  All signals are
- * blocked on this thread when it is called.
+ * blocked on this thread when it is called.  @new_session: in a new
+ * session's child (session.c), where every handler is reset, not only the
+ * ones execve would not reset.
  */
-static int become_command(const char *path, char *const argv[], char *const envp[], int new_session,
-			  int umask_value, int *error)
+int lverun_become_command(const char *path, char *const argv[], char *const envp[], int new_session, int umask_value,
+			  int *error)
 {
-	if (new_session && setsid() < 0) {
-		*error = errno;
-		return LVERUN_STAGE_SETSID;
-	}
 	if ((*error = lverun_restore_limits()) != 0)
 		return LVERUN_STAGE_LIMITS;
 	umask((mode_t)(umask_value >= 0 ? umask_value : (int)lverun_caller.umask) & 0777);
 	if ((*error = restore_dispositions(new_session)) != 0)
 		return LVERUN_STAGE_SIGNALS;
+	if ((*error = lverun_restore_sched()) != 0)
+		return LVERUN_STAGE_SCHED;
 	if ((*error = pthread_sigmask(SIG_SETMASK, &lverun_caller.mask, NULL)) != 0)
 		return LVERUN_STAGE_SIGNALS;
 	execve(path, argv, envp);
@@ -117,7 +108,7 @@ static int become_command(const char *path, char *const argv[], char *const envp
 }
 
 /* Back to lverun's own state after a failed attempt; it exits next. */
-static void stay_lverun(const sigset_t *mask)
+void lverun_stay(const sigset_t *mask)
 {
 	struct rlimit core = lverun_caller.limits[RLIMIT_CORE];
 	struct sigaction ignore = { 0 };
@@ -130,125 +121,13 @@ static void stay_lverun(const sigset_t *mask)
 	pthread_sigmask(SIG_SETMASK, mask, NULL);
 }
 
-/* The watching parent: the child's pid once forked, and a signal that came before. */
-static volatile sig_atomic_t watched_child;
-static volatile sig_atomic_t early_signal;
-
-static void forward_signal(int sig)
-{
-	int saved = errno;
-	pid_t child = (pid_t)watched_child;
-
-	if (child > 0)
-		kill(child, sig);
-	else
-		early_signal = sig;
-	errno = saved;
-}
-
-/* What a terminal, a job control shell or the caller may send lverun for the command. */
-static const int forwarded_signals[] = {
-	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM, SIGWINCH, SIGCONT,
-};
-
-struct child_report {
-	int stage;
-	int error;
-};
-
-static int run_in_new_session(const char *path, char *const argv[], char *const envp[], int umask_value,
-			      int *stage)
-{
-	sigset_t all, old;
-	int report_pipe[2];
-	struct child_report report = { 0, 0 };
-	int status, error;
-
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	if (pipe2(report_pipe, O_CLOEXEC) != 0) {
-		error = errno;
-		stay_lverun(&old);
-		*stage = LVERUN_STAGE_FORK;
-		return error;
-	}
-
-	struct sigaction forward = { 0 }, dfl = { 0 };
-	forward.sa_handler = forward_signal;
-	forward.sa_flags = SA_RESTART;
-	sigfillset(&forward.sa_mask);
-	for (size_t i = 0; i < sizeof forwarded_signals / sizeof forwarded_signals[0]; i++)
-		if (sigismember(&lverun_caller.ignored, forwarded_signals[i]) != 1)
-			sigaction(forwarded_signals[i], &forward, NULL);
-	/* waitpid needs SIGCHLD at its default; the child restores the caller's */
-	dfl.sa_handler = SIG_DFL;
-	sigaction(SIGCHLD, &dfl, NULL);
-
-	pid_t pid = fork();
-	if (pid < 0) {
-		error = errno;
-		close(report_pipe[0]);
-		close(report_pipe[1]);
-		stay_lverun(&old);
-		*stage = LVERUN_STAGE_FORK;
-		return error;
-	}
-	if (pid == 0) {
-		close(report_pipe[0]);
-		report.stage = become_command(path, argv, envp, 1, umask_value, &report.error);
-		if (write(report_pipe[1], &report, sizeof report) < 0) {
-			/* the parent then sees the exit status alone */
-		}
-		_exit(report.stage == LVERUN_STAGE_EXECVE ? (report.error == ENOENT ? 127 : 126) : 125);
-	}
-
-	watched_child = pid;
-	if (early_signal)
-		kill(pid, early_signal);
-	close(report_pipe[1]);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-
-	ssize_t got;
-	do
-		got = read(report_pipe[0], &report, sizeof report);
-	while (got < 0 && errno == EINTR);
-	close(report_pipe[0]);
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR) {
-			error = errno;
-			stay_lverun(&old);
-			*stage = LVERUN_STAGE_WAIT;
-			return error;
-		}
-	}
-	if (got == (ssize_t)sizeof report) {
-		stay_lverun(&old);
-		*stage = report.stage;
-		return report.error;
-	}
-
-	/* The command ran: end as it did. */
-	if (WIFEXITED(status))
-		_exit(WEXITSTATUS(status));
-	int sig = WTERMSIG(status);
-	sigaction(sig, &dfl, NULL);
-	sigset_t one;
-	sigemptyset(&one);
-	sigaddset(&one, sig);
-	pthread_sigmask(SIG_UNBLOCK, &one, NULL);
-	/* No core: RLIMIT_CORE is still 0 here, and the drop made this process
-	 * undumpable. */
-	raise(sig);
-	_exit(128 + sig);
-}
-
 /*
  * A terminal the command could reach: one on fd 0, 1 or 2, or a
  * controlling terminal it could open as /dev/tty whatever the caller
  * redirected.  In doubt (an error other than "no controlling terminal"),
  * yes.
  */
-static int has_terminal(void)
+int lverun_has_terminal(void)
 {
 	for (int fd = 0; fd < 3; fd++)
 		if (isatty(fd))
@@ -263,9 +142,7 @@ static int has_terminal(void)
 /*
  * Run the command: @path with @argv and @envp, as described above.  @umask_value
  * is the command's umask, or -1 for the caller's.  Returns only on failure:
- * a positive errno, with *stage saying what failed (LVERUN_STAGE_*).  In a
- * new session lverun ends when the command does, so this does not return
- * then either.
+ * a positive errno, with *stage saying what failed (LVERUN_STAGE_*).
  */
 LVERUN_API int lverun_exec(const char *path, char *const argv[], char *const envp[], int flags, int umask_value,
 			   int *stage)
@@ -273,16 +150,13 @@ LVERUN_API int lverun_exec(const char *path, char *const argv[], char *const env
 	sigset_t all, old;
 	int error;
 
-	if ((flags & LVERUN_EXEC_CLOSE_FDS) && (error = mark_fds_cloexec()) != 0) {
+	if ((flags & LVERUN_EXEC_CLOSE_FDS) && (error = lverun_mark_fds_cloexec()) != 0) {
 		*stage = LVERUN_STAGE_FDS;
 		return error;
 	}
-	if ((flags & LVERUN_EXEC_OTHER_USER) && has_terminal())
-		return run_in_new_session(path, argv, envp, umask_value, stage);
-
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	*stage = become_command(path, argv, envp, 0, umask_value, &error);
-	stay_lverun(&old);
+	*stage = lverun_become_command(path, argv, envp, 0, umask_value, &error);
+	lverun_stay(&old);
 	return error;
 }

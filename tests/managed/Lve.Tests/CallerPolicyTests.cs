@@ -1,4 +1,5 @@
 using System;
+using System.Text;
 using FluentAssertions;
 using Lve.Interop;
 using LveRun;
@@ -16,8 +17,17 @@ public class CallerPolicyTests
 {
     private const uint Web = 33, Alice = 1001, Bob = 1002, Low = 500;
 
+    private const uint Sudo = 27, Hosting = 5000;
+
     private static readonly ConfigurationFile File =
-        new("/etc/lverun.conf", new Configuration(1000, [Web], null), null);
+        new("/etc/lverun.conf", new Configuration(1000, [Web], null) { DeniedGroups = [new GroupRef(Sudo, "sudo")] }, null);
+
+    /// <summary>max_uid 1001 and target_group hosting.</summary>
+    private static readonly ConfigurationFile Narrow =
+        new("/etc/lverun.conf", new Configuration(1000, [Web], null)
+        {
+            MaxUid = 1001, DeniedGroups = [new GroupRef(Sudo, "sudo")], TargetGroup = new GroupRef(Hosting, "hosting"),
+        }, null);
 
     private static readonly ConfigurationFile Broken =
         new("/etc/lverun.conf", Configuration.Defaults, "group-writable");
@@ -70,6 +80,54 @@ public class CallerPolicyTests
         failure.Should().NotBeNull();
         failure!.ExitCode.Should().Be(125);
         failure.Message.Should().Be(refusal);
+    }
+
+    /// <summary>
+    /// Rule 23: a trusted caller's target.  target uid, gid, supplementary
+    /// groups, the configuration (default or narrow), the refusal (null:
+    /// allowed).
+    /// </summary>
+    public static TheoryData<uint, uint, uint[], string, string?> Targets => new()
+    {
+        { Alice, Alice, [Alice], "default", null },
+        { 60000, 60000, [60000], "default", null },
+        { 60001, 60001, [60001], "default", "uid 60001 is above max_uid 60000" },
+        { 65534, 65534, [65534], "default", "uid 65534 is above max_uid 60000" },
+        { Alice, 0, [0], "default", "its primary group is root's" },
+        { Alice, Alice, [Alice, 0], "default", "it is in root's group (gid 0)" },
+        { Alice, Sudo, [Sudo], "default", "it is in group 'sudo' (gid 27), which denied_groups lists" },
+        { Alice, Alice, [Alice, 100, Sudo], "default", "it is in group 'sudo' (gid 27), which denied_groups lists" },
+        { Alice, Alice, [Alice, Hosting], "narrow", null },
+        { Alice, Hosting, [Hosting], "narrow", null },
+        { Alice, Alice, [Alice], "narrow", "it is not in target_group 'hosting'" },
+        { Bob, Bob, [Bob, Hosting], "narrow", "uid 1002 is above max_uid 1001" },
+        { Alice, Alice, [Alice, Hosting, 0], "narrow", "it is in root's group (gid 0)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Targets))]
+    public void A_trusted_caller_s_target_has_no_privilege(uint uid, uint gid, uint[] groups, string config, string? refusal)
+    {
+        var target = new TargetIdentity(uid, gid, groups, new PasswdEntry("t"u8.ToArray(), uid, gid, "/home/t"u8.ToArray()));
+        LaunchFailure? failure = CallerPolicy.Check(Web, config == "narrow" ? Narrow : File, Request(uid, "t"), target);
+        if (refusal is null)
+            failure.Should().BeNull();
+        else
+            failure!.Message.Should().Be("user 't': " + refusal + ": a trusted caller may not run commands as it");
+    }
+
+    /// <summary>nobody is never a target, whatever max_uid allows.</summary>
+    [Theory]
+    [InlineData("nobody", 65534u)]
+    [InlineData("nobody", 4000u)]
+    [InlineData("nfsnobody", 4001u)]
+    [InlineData("someone", 65534u)]
+    public void Nobody_is_never_a_target(string name, uint uid)
+    {
+        var wide = new ConfigurationFile("/etc/lverun.conf", new Configuration(1000, [Web], null) { MaxUid = 70000 }, null);
+        var target = new TargetIdentity(uid, 5001, [5001], new PasswdEntry(Encoding.UTF8.GetBytes(name), uid, 5001, "/"u8.ToArray()));
+        CallerPolicy.Check(Web, wide, Request(uid, name), target)!.Message
+            .Should().Be("user '" + name + "': the overflow account nobody: a trusted caller may not run commands as it");
     }
 
     [Theory]

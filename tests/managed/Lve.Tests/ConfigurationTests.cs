@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using FluentAssertions;
 using LveRun;
@@ -12,8 +13,16 @@ public class ConfigurationTests
 {
     private static readonly Dictionary<string, uint> Users = new() { ["www-data"] = 33, ["nginx"] = 101, ["root"] = 0 };
 
+    /// <summary>A host with some of the default denied groups (no wheel, admin, lxd, ...) and a hosting group.</summary>
+    private static readonly Dictionary<string, uint> Groups = new()
+    {
+        ["root"] = 0, ["sudo"] = 27, ["adm"] = 4, ["shadow"] = 42, ["disk"] = 6, ["docker"] = 998, ["hosting"] = 5000,
+    };
+
+    private static uint? Group(string name) => Groups.TryGetValue(name, out uint gid) ? gid : null;
+
     private static (Configuration? Configuration, string? Problem) Parse(string text) =>
-        Configuration.Parse(Encoding.UTF8.GetBytes(text), name => Users.TryGetValue(name, out uint uid) ? uid : null);
+        Configuration.Parse(Encoding.UTF8.GetBytes(text), name => Users.TryGetValue(name, out uint uid) ? uid : null, Group);
 
     public static TheoryData<string, uint, uint[], int?> Valid => new()
     {
@@ -28,7 +37,7 @@ public class ConfigurationTests
         { "umask = 027\n", 1000, [], 0x17 },
         { "umask = 0\n", 1000, [], 0 },
         { "umask = 0777\n", 1000, [], 0x1ff },
-        { "min_uid = 2147483647\numask = 22\ntrusted_callers = 1 # daemon\n", 2147483647, [1], 0x12 },
+        { "min_uid = 2147483647\numask = 22\ntrusted_callers = 1 # daemon\nmax_uid = 2147483647", 2147483647, [1], 0x12 },
     };
 
     [Theory]
@@ -43,7 +52,16 @@ public class ConfigurationTests
     }
 
     [Theory]
-    [InlineData("max_uid = 5", "line 1: unknown key 'max_uid'")]
+    [InlineData("max_uid_ = 5", "line 1: unknown key 'max_uid_'")]
+    [InlineData("max_uid = 0", "line 1: max_uid '0': not a number from 1 to 2147483647")]
+    [InlineData("max_uid = 999", "max_uid 999 is below min_uid 1000")]
+    [InlineData("min_uid = 60001", "min_uid 60001 is above the default max_uid 60000: set max_uid too")]
+    [InlineData("min_uid = 2000\nmax_uid = 1999", "max_uid 1999 is below min_uid 2000")]
+    [InlineData("denied_groups = sudo,", "line 1: denied_groups: an empty name")]
+    [InlineData("denied_groups = 0", "line 1: denied_groups: '0': not a gid from 1 to 2147483647")]
+    [InlineData("target_group = nosuchgroup", "line 1: target_group 'nosuchgroup': no such group")]
+    [InlineData("target_group =", "line 1: target_group '': no such group")]
+    [InlineData("target_group = 0", "line 1: target_group '0': no such group")]
     [InlineData("MIN_UID = 5", "line 1: unknown key 'MIN_UID'")]
     [InlineData("min-uid = 5", "line 1: unknown key 'min-uid'")]
     [InlineData(" = 5", "line 1: unknown key ''")]
@@ -81,7 +99,7 @@ public class ConfigurationTests
     [Fact]
     public void Bytes_that_are_not_UTF_8_are_refused()
     {
-        var (configuration, problem) = Configuration.Parse([(byte)'#', 0xff, (byte)'\n'], _ => null);
+        var (configuration, problem) = Configuration.Parse([(byte)'#', 0xff, (byte)'\n'], _ => null, _ => null);
         configuration.Should().BeNull();
         problem.Should().Be("not valid UTF-8");
     }
@@ -92,6 +110,10 @@ public class ConfigurationTests
         Configuration.Defaults.MinUid.Should().Be(1000);
         Configuration.Defaults.TrustedCallers.Should().BeEmpty();
         Configuration.Defaults.Umask.Should().BeNull();
+        Configuration.Defaults.MaxUid.Should().Be(60000);
+        Configuration.Defaults.TargetGroup.Should().BeNull();
+        // this host (Debian) has these of the default list
+        Configuration.Defaults.DeniedGroups.Select(g => g.Name + "/" + g.Gid).Should().Contain(["root/0", "sudo/27", "adm/4", "shadow/42", "disk/6", "tty/5", "staff/50"]);
     }
 
     /// <summary>The commented example the package installs (etc/lverun.conf) sets nothing: the defaults.</summary>
@@ -99,9 +121,37 @@ public class ConfigurationTests
     public void The_example_file_is_valid_and_sets_the_defaults()
     {
         string example = System.IO.Path.GetFullPath(System.IO.Path.Combine(AppContext.BaseDirectory, "../../../../../../etc/lverun.conf"));
-        var (configuration, problem) = Configuration.Parse(System.IO.File.ReadAllBytes(example), _ => null);
+        var (configuration, problem) = Configuration.Parse(System.IO.File.ReadAllBytes(example), _ => null, Group);
         problem.Should().BeNull();
-        configuration.Should().BeEquivalentTo(Configuration.Defaults);
+        configuration.Should().BeEquivalentTo(Configuration.WithDefaultGroups(Group));
+    }
+
+    /// <summary>
+    /// Rule 23's keys.  Without denied_groups the default list applies, as
+    /// far as the host has those groups; with it, only what it names (gid 0
+    /// is refused whatever the list: CallerPolicyTests).
+    /// </summary>
+    [Theory]
+    [InlineData("", 60000u, "root/0 sudo/27 adm/4 shadow/42 disk/6 docker/998", null)]
+    [InlineData("max_uid = 70000\n", 70000u, "root/0 sudo/27 adm/4 shadow/42 disk/6 docker/998", null)]
+    [InlineData("denied_groups = sudo, 77, nosuchgroup\n", 60000u, "sudo/27 77/77", null)]
+    [InlineData("denied_groups =\n", 60000u, "", null)]
+    [InlineData("target_group = hosting\n", 60000u, "root/0 sudo/27 adm/4 shadow/42 disk/6 docker/998", "hosting/5000")]
+    [InlineData("target_group = 5001\n", 60000u, "root/0 sudo/27 adm/4 shadow/42 disk/6 docker/998", "5001/5001")]
+    public void Target_limits(string text, uint maxUid, string denied, string? target)
+    {
+        var (configuration, problem) = Parse(text);
+        problem.Should().BeNull();
+        configuration!.MaxUid.Should().Be(maxUid);
+        string.Join(' ', configuration.DeniedGroups.Select(g => g.Name + "/" + g.Gid)).Should().Be(denied);
+        (configuration.TargetGroup is { } t ? t.Name + "/" + t.Gid : null).Should().Be(target);
+    }
+
+    [Fact]
+    public void The_default_deny_list()
+    {
+        Configuration.DefaultDeniedGroups.Should().Equal("root", "sudo", "wheel", "admin", "adm", "systemd-journal", "shadow", "disk",
+            "kmem", "tty", "staff", "docker", "lxd", "libvirt", "kvm", "input");
     }
 
     /// <summary>Reading a file (the checks on the open file need root to set up; the setuid lane covers them).</summary>

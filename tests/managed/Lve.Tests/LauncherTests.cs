@@ -28,12 +28,27 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
 
     private static string Id(uint id) => id.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The pids in LVE <paramref name="id"/>'s cgroup.procs, in every hierarchy it uses.</summary>
+    /// <summary>
+    /// The pids in LVE <paramref name="id"/>'s cgroup.procs, in every
+    /// hierarchy it uses.  The LVE must exist in each: a wrong path is an
+    /// error here, never an empty list that would pass for "nothing left".
+    /// </summary>
     private string[] ProcsInLve(uint id) =>
         Controllers.Select(c => Path.Combine(TestCgroups.Directory(c, cgroups.LveCgroup(c, id)), "cgroup.procs"))
-            .Where(File.Exists)
-            .SelectMany(File.ReadAllLines)
+            .SelectMany(path => File.Exists(path) ? File.ReadAllLines(path)
+                : throw new FileNotFoundException("no such LVE cgroup: " + path))
             .ToArray();
+
+    /// <summary>The fields of <paramref name="key"/>'s entry in <paramref name="database"/>, from getent(1), not the bindings lverun uses.</summary>
+    private static string[] Getent(string database, string key)
+    {
+        ProcessResult r = LverunProcess.Start("/usr/bin/getent", [database, key]);
+        r.ExitCode.Should().Be(0, "getent " + database + " " + key);
+        return r.Stdout.TrimEnd('\n').Split(':');
+    }
+
+    /// <summary>id(1)'s answer for <paramref name="args"/>.</summary>
+    private static string IdOf(params string[] args) => LverunProcess.Start("/usr/bin/id", args).Stdout.Trim();
 
     [BinaryFact]
     public void The_command_lands_in_the_LVE_in_every_hierarchy()
@@ -116,9 +131,9 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
     [BinaryFact]
     public void As_nobody_only_nobody_s_ids_groups_and_no_capabilities()
     {
-        PasswdEntry nobody = Libc.GetPasswdByName("nobody")!;
-        string uid = Id(nobody.Uid), gid = Id(nobody.Gid);
-        string groups = string.Join(' ', Libc.GetGroupList(nobody.Name, nobody.Gid).Order().Select(Id));
+        // nobody is 65534 on every distribution lverun targets; its groups as id(1) lists them
+        const string uid = "65534", gid = "65534";
+        string groups = string.Join(' ', IdOf("-G", "nobody").Split(' ').Select(uint.Parse).Order().Select(Id));
         ProcessResult r = Lverun("--user", "nobody", Id(cgroups.Use(4003)), "cat", "/proc/self/status");
         r.ExitCode.Should().Be(0, r.Stderr);
         var status = StatusOf(r.Stdout);
@@ -133,7 +148,7 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
     [BinaryFact]
     public void A_group_option_sets_the_primary_group()
     {
-        uint daemon = Libc.GetGroupByName("daemon")!.Gid;
+        uint daemon = uint.Parse(Getent("group", "daemon")[2], CultureInfo.InvariantCulture);
         ProcessResult r = Lverun("-u", "nobody", "-g", "daemon", Id(cgroups.Use(4003)), "cat", "/proc/self/status");
         r.ExitCode.Should().Be(0, r.Stderr);
         var status = StatusOf(r.Stdout);
@@ -155,7 +170,7 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
     [BinaryFact]
     public void As_nobody_HOME_USER_LOGNAME_from_passwd_and_the_rest_of_the_environment_kept()
     {
-        PasswdEntry nobody = Libc.GetPasswdByName("nobody")!;
+        string home = Getent("passwd", "nobody")[5];
         ProcessResult r = LverunProcess.Start(LverunProcess.Binary, ["-u", "nobody", Id(cgroups.Use(4003)), "env"],
             new Dictionary<string, string?>
             {
@@ -167,7 +182,7 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
             });
         r.ExitCode.Should().Be(0, r.Stderr);
         string[] env = r.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        env.Should().Contain("HOME=" + System.Text.Encoding.UTF8.GetString(nobody.Dir));
+        env.Should().Contain("HOME=" + home);
         env.Should().Contain(["USER=nobody", "LOGNAME=nobody", "LVERUN_TEST_KEEP=a b=c"]);
         env.Should().NotContain(["HOME=/root", "USER=root", "LOGNAME=root"]);
     }
@@ -229,8 +244,32 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
         r.Stdout.Should().Be("lverun " + version + "\n");
         r = Lverun("--help");
         r.ExitCode.Should().Be(0);
-        r.Stdout.Should().Be(LveRun.CommandLine.HelpText);
+        r.Stdout.Should().Be(Help, "the help as lverun(1) documents it, written here, not taken from the constant that prints it");
     }
+
+    private const string Help =
+        """
+        Usage: lverun [OPTION]... LVE_ID COMMAND [ARG]...
+        Run COMMAND with its arguments inside the LVE (lightweight virtual
+        environment) LVE_ID, as the caller or as another user.
+
+          -u, --user=USER    run as USER (a name or a uid), with USER's groups and
+                             HOME, USER and LOGNAME from USER's passwd entry
+          -g, --group=GROUP  run with primary group GROUP (a name or a gid)
+          -h, --help         show this help and exit
+              --version      show the version and exit
+
+        LVE_ID is a number from 1 to 2147483647.  lverun's options stand before
+        LVE_ID, and "--" may end them; everything from COMMAND on reaches the
+        command unchanged.  COMMAND is looked up in PATH unless it contains a '/'.
+
+        Exit status:
+          125  lverun itself failed
+          126  COMMAND was found but could not be run
+          127  COMMAND was not found
+          otherwise the exit status of COMMAND
+
+        """;
 
     private static string RepoRoot() => Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../../.."));
 
@@ -318,25 +357,88 @@ public sealed partial class LauncherTests(TestCgroups cgroups) : IDisposable
 
     /// <summary>
     /// After the drop to another user there is no way back to root, by
-    /// design, so a failed execve cannot call lve_leave; lverun exits at once
-    /// and nothing is left in the LVE.
+    /// design, so a failed execve cannot call lve_leave; lverun exits at
+    /// once and nothing is left in the LVE.  On a terminal (script(1) gives
+    /// one) the command starts in a session of its own, which lverun forks
+    /// (native/session.c): there too, nothing it forked stays behind.
     /// </summary>
-    [BinaryFact]
-    public void Nothing_stays_in_the_LVE_when_execve_fails_after_the_drop()
+    [BinaryTheory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Nothing_stays_in_the_LVE_when_execve_fails_after_the_drop(bool terminal)
     {
-        uint id = cgroups.Use(4010);
+        uint id = cgroups.Use(terminal ? 4013u : 4010u);
         string locked = Path.Combine(scratch, "locked");
         Directory.CreateDirectory(locked);
         File.SetUnixFileMode(scratch, (UnixFileMode)0x1c0); // 0700: nobody cannot reach inside
         string script = Path.Combine(locked, "script");
         File.WriteAllText(script, "#!/bin/sh\nexit 0\n");
         File.SetUnixFileMode(script, (UnixFileMode)0x1ed);
-        ProcessResult r = Lverun("-u", "nobody", Id(id), script);
-        r.ExitCode.Should().Be(126);
-        r.StderrLines.Should().ContainSingle().Which.Should().Be($"lverun: execve({script}): Permission denied");
-        ProcsInLve(id).Should().BeEmpty();
+        ProcessResult r = terminal
+            ? OnTerminal(LverunProcess.Binary + " -u nobody " + Id(id) + " " + script)
+            : Lverun("-u", "nobody", Id(id), script);
+        r.ExitCode.Should().Be(126, r.ToString());
+        // (script(1) echoes a ^@ when its closed stdin ends: the terminal's, not lverun's)
+        (terminal ? r.Stdout.Replace("^@", "", StringComparison.Ordinal).Trim() : r.Stderr.Trim())
+            .Should().Be($"lverun: execve({script}): Permission denied");
         Directory.Exists(TestCgroups.Directory("cpu", cgroups.LveCgroup("cpu", id))).Should().BeTrue("it was entered");
+        ProcsInLve(id).Should().BeEmpty();
     }
+
+    /// <summary>
+    /// On a terminal, while another user's command runs: the LVE holds the
+    /// command and its session's monitor (root, forked before the drop),
+    /// never lverun's relay, which left it before relaying.
+    /// </summary>
+    [BinaryFact]
+    public void On_a_terminal_the_relay_is_not_in_the_LVE()
+    {
+        uint id = cgroups.Use(4014);
+        string flag = Path.Combine(scratch, "done");
+        var start = new System.Diagnostics.ProcessStartInfo("/usr/bin/script")
+        {
+            UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true,
+        };
+        foreach (string a in new[] { "-qec", LverunProcess.Binary + " -u nobody " + Id(id) + " /bin/sleep 30", "/dev/null" })
+            start.ArgumentList.Add(a);
+        start.Environment["LIBLVE_CGROUP_PARENT"] = cgroups.Parent;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            string[] pids = [];
+            for (int i = 0; i < 400 && pids.Length < 2; i++)
+            {
+                System.Threading.Thread.Sleep(25);
+                pids = Directory.Exists(TestCgroups.Directory("cpu", cgroups.LveCgroup("cpu", id))) ? ProcsInLve(id).Distinct().ToArray() : [];
+            }
+            var status = pids.ToDictionary(p => p, p => StatusOf(File.ReadAllText("/proc/" + p + "/status")));
+            status.Values.Select(s => s["Name"] + " " + s["Uid"].Split(' ')[0]).Order()
+                .Should().Equal(["lverun 0", "sleep 65534"], "the command and its monitor");
+            string monitor = status.Single(kv => kv.Value["Name"] == "lverun").Key;
+            string relay = status[monitor]["PPid"];
+            StatusOf(File.ReadAllText("/proc/" + relay + "/status"))["Name"].Should().Be("lverun");
+            pids.Should().NotContain(relay, "the relay left the LVE");
+            // the relay left, its entry did not: the monitor holds it, so the
+            // entry limit counts the command as long as it runs
+            using var lve = new LveInstance();
+            lve.Usage(id).Ep.Should().Be(1, "the entry went to the monitor");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            for (int i = 0; i < 100 && ProcsInLve(id).Length > 0; i++)
+                System.Threading.Thread.Sleep(20);
+        }
+        using (var after = new LveInstance())
+            after.Usage(id).Ep.Should().Be(0, "the entry ended with the monitor");
+    }
+
+    /// <summary>A command line on a pseudo-terminal of script(1)'s: its exit status, and what appeared there.</summary>
+    private ProcessResult OnTerminal(string commandLine) =>
+        LverunProcess.Start("/usr/bin/script", ["-qec", commandLine, "/dev/null"],
+            new Dictionary<string, string?> { ["LIBLVE_CGROUP_PARENT"] = cgroups.Parent }) is var r
+            ? r with { Stdout = r.Stdout.Replace("\r\n", "\n", StringComparison.Ordinal) } : null!;
 
     /// <summary>
     /// From an strace -f -y trace: the writes of lverun's pid into cgroup.procs

@@ -11,29 +11,42 @@ namespace Lve.Tests;
 /// <summary>Resolving --user and --group against the account database, and the environment built from it.</summary>
 public class TargetTests
 {
-    private static readonly PasswdEntry? Nobody = Libc.GetPasswdByName("nobody");
+    /// <summary>nobody's groups as id(1) lists them: not the bindings under test.</summary>
+    private static uint[] NobodysGroups() =>
+        ChildProcess.Run("/usr/bin/id", ["-G", "nobody"]).Stdout.Trim().Split(' ').Select(uint.Parse).ToArray();
+
+    /// <summary>A caller as lverun records it: uid 61234, gid 61235, two groups.</summary>
+    private static readonly Caller Someone = new(61234, 61235, [61235, 42], []);
 
     [Fact]
-    public void Without_user_the_caller_s_real_ids_and_groups()
+    public void Without_user_the_caller_s_recorded_ids_and_groups()
     {
-        TargetIdentity target = TargetIdentity.Resolve(null, null);
-        target.Uid.Should().Be((uint)Mono.Unix.Native.Syscall.getuid());
-        target.Gid.Should().Be((uint)Mono.Unix.Native.Syscall.getgid());
-        target.Groups.Should().Equal(Libc.GetGroups());
+        TargetIdentity target = TargetIdentity.Resolve(null, null, Someone);
+        target.Uid.Should().Be(61234);
+        target.Gid.Should().Be(61235);
+        target.Groups.Should().Equal(61235u, 42u);
         target.Passwd.Should().BeNull();
+    }
+
+    [Fact]
+    public void Without_user_a_group_replaces_only_the_primary_group()
+    {
+        TargetIdentity target = TargetIdentity.Resolve(null, "daemon", Someone);
+        target.Uid.Should().Be(61234);
+        target.Gid.Should().Be(1, "daemon is gid 1 on Debian");
+        target.Groups.Should().Equal(61235u, 42u);
     }
 
     [Fact]
     public void A_user_by_name_or_uid_gets_its_primary_group_and_initgroups_list()
     {
-        Nobody.Should().NotBeNull("Debian, like every distribution lverun targets, has the user nobody");
-        foreach (string user in new[] { "nobody", Nobody!.Uid.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        // nobody is 65534 on every distribution lverun targets
+        foreach (string user in new[] { "nobody", "65534" })
         {
-            TargetIdentity target = TargetIdentity.Resolve(user, null);
-            target.Uid.Should().Be(Nobody.Uid);
-            target.Gid.Should().Be(Nobody.Gid);
-            target.Groups.Should().Contain(Nobody.Gid);
-            target.Groups.Should().BeEquivalentTo(Libc.GetGroupList(Nobody.Name, Nobody.Gid));
+            TargetIdentity target = TargetIdentity.Resolve(user, null, Someone);
+            target.Uid.Should().Be(65534);
+            target.Gid.Should().Be(65534);
+            target.Groups.Should().BeEquivalentTo(NobodysGroups());
             target.Passwd!.DisplayName.Should().Be("nobody");
         }
     }
@@ -41,9 +54,9 @@ public class TargetTests
     [Fact]
     public void A_group_replaces_the_primary_group_and_joins_the_list()
     {
-        TargetIdentity target = TargetIdentity.Resolve("root", "daemon");
+        TargetIdentity target = TargetIdentity.Resolve("root", "daemon", Someone);
         target.Uid.Should().Be(0);
-        target.Gid.Should().Be(Libc.GetGroupByName("daemon")!.Gid);
+        target.Gid.Should().Be(1, "daemon is gid 1 on Debian");
         target.Groups.Should().Contain(target.Gid);
     }
 
@@ -60,7 +73,7 @@ public class TargetTests
     [InlineData(" root", null, "user ' root': no such user")]
     public void Unknown_or_malformed_names_are_errors_never_fallbacks(string? user, string? group, string message)
     {
-        Action resolve = () => TargetIdentity.Resolve(user, group);
+        Action resolve = () => TargetIdentity.Resolve(user, group, Someone);
         LaunchFailure failure = resolve.Should().Throw<LaunchFailure>().Which;
         failure.ExitCode.Should().Be(ExitCode.Failed);
         failure.Message.Should().Be(message);
@@ -72,7 +85,7 @@ public class TargetTests
     public void Without_user_the_environment_is_the_caller_s_in_order()
     {
         byte[][] caller = [B("PATH=/bin"), B("HOME=/root"), B("A=1"), B("A=2"), B("X"), B("=odd")];
-        TargetEnvironment environment = TargetEnvironment.Build(caller, TargetIdentity.Resolve(null, null));
+        TargetEnvironment environment = TargetEnvironment.Build(caller, TargetIdentity.Resolve(null, null, Someone));
         environment.Entries.Should().BeEquivalentTo(caller, o => o.WithStrictOrdering());
         environment.Get("A").Should().Equal(B("1"));
         environment.Get("HOME").Should().Equal(B("/root"));

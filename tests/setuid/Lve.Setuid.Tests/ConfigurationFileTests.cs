@@ -31,7 +31,7 @@ public sealed class ConfigurationFileTests(SetuidHost host) : IDisposable
         { "a symlink to a good file", "a symbolic link" },
         { "a directory", "not a regular file" },
         { "a fifo", "not a regular file" },
-        { "unknown key", "line 3: unknown key 'max_uid'" },
+        { "unknown key", "line 3: unknown key 'maximum_uid'" },
         { "key in capitals", "line 1: unknown key 'MIN_UID'" },
         { "min_uid 0", "line 1: min_uid '0': not a number from 1 to 2147483647" },
         { "min_uid with a sign", "line 1: min_uid '+1000': not a number from 1 to 2147483647" },
@@ -80,7 +80,7 @@ public sealed class ConfigurationFileTests(SetuidHost host) : IDisposable
             default:
                 host.WriteConfig(what switch
                 {
-                    "unknown key" => good + "max_uid = 5000\n",
+                    "unknown key" => good + "maximum_uid = 5000\n",
                     "key in capitals" => "MIN_UID = 1000\n",
                     "min_uid 0" => "min_uid = 0\n",
                     "min_uid with a sign" => "min_uid = +1000\n",

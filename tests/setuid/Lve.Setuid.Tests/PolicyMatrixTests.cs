@@ -146,6 +146,67 @@ public sealed class PolicyMatrixTests(SetuidHost host)
         r.StderrLines.Should().Equal("lverun: --group: only root may choose the group");
     }
 
+    /// <summary>
+    /// Rule 23, through the setuid copy: what a trusted caller's target may
+    /// not be.  configuration lines (beside trusted_callers), the target,
+    /// the refusal ("" : allowed).  {x} is Ordinary's extra group, Admin is
+    /// in adm (one of the default denied_groups), nobody is the host's.
+    /// </summary>
+    public static TheoryData<string, string, string> Targets => new()
+    {
+        { "", "peer", "" },
+        { "", "admin", "it is in group 'adm' (gid 4), which denied_groups lists" },
+        { "denied_groups = {x}", "ordinary", "it is in group '{x}' (gid {xgid}), which denied_groups lists" },
+        { "denied_groups = {x}", "admin", "" },
+        { "denied_groups =", "admin", "" },
+        { "target_group = {x}", "peer", "it is not in target_group '{x}'" },
+        { "target_group = {x}", "ordinary", "" },
+        { "max_uid = {peer-1}", "peer", "uid {peer} is above max_uid {peer-1}" },
+        { "", "nobody", "uid 65534 is above max_uid 60000" },
+        { "max_uid = 70000", "nobody", "the overflow account nobody" },
+    };
+
+    [SetuidTheory]
+    [MemberData(nameof(Targets))]
+    public void A_trusted_caller_s_target_has_no_privileged_group_and_a_uid_in_range(string config, string target, string refusal)
+    {
+        string x = host.Ordinary.Name[..^1] + "x";
+        uint xgid = host.Ordinary.Groups[1];
+        string Fill(string text) => text.Replace("{x}", x, StringComparison.Ordinal)
+            .Replace("{xgid}", xgid.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{peer-1}", (host.Peer.Uid - 1).ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{peer}", host.Peer.Id, StringComparison.Ordinal);
+        (string name, string id) = target switch
+        {
+            "peer" => (host.Peer.Name, host.Peer.Id),
+            "ordinary" => (host.Ordinary.Name, host.Ordinary.Id),
+            "admin" => (host.Admin.Name, host.Admin.Id),
+            _ => ("nobody", "65534"),
+        };
+        host.WriteConfig(host.DefaultConfig + Fill(config) + "\n");
+        try
+        {
+            ProcessResult r = host.Run(host.Web, ["--user", name, id, "/usr/bin/id", "-u"]);
+            if (refusal.Length == 0)
+            {
+                r.ExitCode.Should().Be(0, r.ToString());
+                r.Stdout.Should().Be(id + "\n");
+            }
+            else
+            {
+                r.ExitCode.Should().Be(125, r.ToString());
+                r.StderrLines.Should().Equal("lverun: user '" + name + "': " + Fill(refusal) + ": a trusted caller may not run commands as it");
+                r.Stdout.Should().BeEmpty();
+                host.LveExists(uint.Parse(id, CultureInfo.InvariantCulture)).Should().BeFalse("a refusal enters and creates nothing");
+            }
+        }
+        finally
+        {
+            host.WriteConfig(host.DefaultConfig);
+            host.RemoveLveIfEmpty(uint.Parse(id, CultureInfo.InvariantCulture));
+        }
+    }
+
     /// <summary>The caller is told apart by its real uid: USER and LOGNAME claim nothing.</summary>
     [SetuidFact]
     public void USER_and_LOGNAME_do_not_make_a_caller_trusted_or_root()

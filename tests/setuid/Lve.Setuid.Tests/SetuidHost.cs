@@ -62,6 +62,7 @@ public sealed partial class SetuidHost : IDisposable
         Parent = Environment.GetEnvironmentVariable("LVERUN_SETUID_PARENT")!;
         string tools = Environment.GetEnvironmentVariable("LVERUN_SETUID_TOOLS")!;
         Runas = Path.Combine(tools, "runas");
+        Attack = Path.Combine(tools, "attack");
         Probe = Path.Combine(tools, "probe");
         Planted = Path.Combine(tools, "planted.so");
         PtyRun = Path.Combine(tools, "pty-run");
@@ -71,10 +72,11 @@ public sealed partial class SetuidHost : IDisposable
         try
         {
             RunCgroups = MakeRunCgroups();
-            Ordinary = AddUser("o", 61000, 64999, extraGroup: true);
-            Peer = AddUser("p", 61000, 64999);
+            Ordinary = AddUser("o", 56000, 59999, extraGroup: true);
+            Peer = AddUser("p", 56000, 59999);
             Low = AddUser("l", 900, 999);
             Web = AddUser("w", 900, 999);
+            Admin = AddUser("a", 56000, 59999, existingGroup: "adm");
             WriteConfig(DefaultConfig);
             Scratch = Path.Combine(Dir, "scratch");
             Directory.CreateDirectory(Scratch);
@@ -98,6 +100,9 @@ public sealed partial class SetuidHost : IDisposable
     public string Parent { get; }
 
     public string Runas { get; }
+
+    /// <summary>tests/setuid/attack: an account stops, slows or kills its own lverun at a state of lverun's.</summary>
+    public string Attack { get; }
 
     public string Probe { get; }
 
@@ -128,6 +133,9 @@ public sealed partial class SetuidHost : IDisposable
     public Account Low { get; } = null!;
 
     public Account Web { get; } = null!;
+
+    /// <summary>A hosting-range account that is also in adm, one of the default denied_groups (rule 23).</summary>
+    public Account Admin { get; } = null!;
 
     /// <summary>This run's cgroup in each hierarchy liblve uses: controller -> directory.</summary>
     public IReadOnlyDictionary<string, string> RunCgroups { get; } = new Dictionary<string, string>();
@@ -208,6 +216,38 @@ public sealed partial class SetuidHost : IDisposable
         return argv;
     }
 
+    /// <summary>
+    /// lverun started by tests/setuid/attack as <paramref name="user"/>, with
+    /// <paramref name="action"/> done (by root with <paramref name="fromRoot"/>,
+    /// else by the user) when lverun reaches <paramref name="state"/>; its
+    /// output says "hit ..." or "miss ...", then "status ...".
+    /// </summary>
+    public ProcessResult AttackAs(Account user, string state, string action, IEnumerable<string> args, bool fromRoot = false,
+        string? argv0 = null, IEnumerable<string>? environment = null, string? chdir = null, bool coreUnlimited = false)
+    {
+        var argv = new List<string>
+        {
+            "--uid", user.Id, "--gid", user.Gid.ToString(CultureInfo.InvariantCulture), "--groups", string.Join(',', user.Groups),
+            "--lve", "/" + Parent + "/" + user.Id, "--target-uid", user.Id, "--state", state, "--action", action,
+        };
+        if (fromRoot)
+            argv.Add("--from-root");
+        foreach (string dir in RunCgroups.Values.Distinct())
+            argv.AddRange(["--cgroup", dir]);
+        if (argv0 is not null)
+            argv.AddRange(["--argv0", argv0]);
+        if (chdir is not null)
+            argv.AddRange(["--chdir", chdir]);
+        if (coreUnlimited)
+            argv.Add("--core-unlimited");
+        foreach (string e in environment ?? [])
+            argv.AddRange(["--env", e]);
+        argv.Add("--");
+        argv.Add(Binary);
+        argv.AddRange(args);
+        return ChildProcess.Run(Attack, argv, new Dictionary<string, string?>(), TimeSpan.FromSeconds(90));
+    }
+
     /// <summary>Any program, as root, with exact arguments.</summary>
     public static ProcessResult Start(string file, IEnumerable<string> args, TimeSpan? timeout = null, Action<int>? started = null) =>
         ChildProcess.Run(file, args, null, timeout, started);
@@ -248,9 +288,15 @@ public sealed partial class SetuidHost : IDisposable
             RemoveLve(id);
     }
 
-    /// <summary>The pids in LVE <paramref name="id"/>, in every hierarchy.</summary>
-    public string[] ProcsIn(uint id) =>
-        RunCgroups.Keys.Select(c => Path.Combine(LveDirectory(c, id), "cgroup.procs")).Where(File.Exists)
+    /// <summary>
+    /// The pids in LVE <paramref name="id"/>, in every hierarchy.  With
+    /// <paramref name="entered"/> (the test knows lverun entered it) the
+    /// LVE must exist in each: a wrong path is an error, never an empty
+    /// list that passes for "nothing left".
+    /// </summary>
+    public string[] ProcsIn(uint id, bool entered = false) =>
+        RunCgroups.Keys.Select(c => Path.Combine(LveDirectory(c, id), "cgroup.procs"))
+            .Where(path => File.Exists(path) || (entered ? throw new FileNotFoundException("no such LVE cgroup: " + path) : false))
             .SelectMany(File.ReadAllLines).Where(l => l.Length > 0).Distinct().ToArray();
 
     /// <summary>The cgroup (as /proc/&lt;pid&gt;/cgroup shows it) LVE <paramref name="id"/> is in hierarchy <paramref name="controller"/>.</summary>
@@ -301,12 +347,12 @@ public sealed partial class SetuidHost : IDisposable
 
     // ---- users ---------------------------------------------------------
 
-    private Account AddUser(string role, uint from, uint to, bool extraGroup = false)
+    private Account AddUser(string role, uint from, uint to, bool extraGroup = false, string? existingGroup = null)
     {
         string name = "lvs" + RunId + role;
-        string? group = extraGroup ? "lvs" + RunId + "x" : null;
+        string? group = extraGroup ? "lvs" + RunId + "x" : existingGroup;
         Record("users", [name]);
-        if (group is not null)
+        if (extraGroup && group is not null)
         {
             Record("groups", [group]);
             Must("groupadd", [group]);
@@ -504,4 +550,12 @@ public sealed class SetuidFactAttribute : FactAttribute
 public sealed class SetuidTheoryAttribute : TheoryAttribute
 {
     public SetuidTheoryAttribute() => Skip = SetuidHost.Missing;
+}
+
+/// <summary>A fact that needs a root with CAP_SYS_RESOURCE: skipped, saying so, where root lacks it (tests/vm runs it).</summary>
+public sealed class HardLimitsFactAttribute : FactAttribute
+{
+    public HardLimitsFactAttribute() => Skip = SetuidHost.Missing ?? (SetuidHost.CanRaiseHardLimits ? null
+        : Skips.MachineKind + "root here lacks CAP_SYS_RESOURCE (bit 24 of its bounding set), so lverun cannot raise a " +
+          "caller's hard limits for itself; tests/vm/lverun-checks.sh checks this as root with the capability");
 }

@@ -14,6 +14,9 @@ internal static unsafe partial class Libc
     private static partial int access(byte* pathname, int mode);
 
     /// <summary>0 if the real ids may execute <paramref name="path"/> (NUL-terminated), else the errno.</summary>
-    internal static int AccessExecute(byte* path) =>
-        access(path, X_OK) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    internal static int AccessExecute(byte[] path)
+    {
+        fixed (byte* p = path)
+            return access(p, X_OK) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
 }

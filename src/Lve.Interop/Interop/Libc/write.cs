@@ -14,7 +14,10 @@ internal static unsafe partial class Libc
     /// much as the descriptor takes: a closed or broken stdout or stderr is
     /// the caller's business and must not turn into a crash.
     /// </summary>
-    internal static void WriteAll(int fd, ReadOnlySpan<byte> bytes)
+    internal static void WriteAll(int fd, ReadOnlySpan<byte> bytes) => _ = WriteAllOrError(fd, bytes);
+
+    /// <summary>Write all of <paramref name="bytes"/>: 0, or the errno of the write that failed (EINTR retried).</summary>
+    internal static int WriteAllOrError(int fd, ReadOnlySpan<byte> bytes)
     {
         fixed (byte* start = bytes)
         {
@@ -23,13 +26,19 @@ internal static unsafe partial class Libc
             while (left > 0)
             {
                 nint n = write(fd, p, left);
-                if (n < 0 && Marshal.GetLastPInvokeError() == Errno.EINTR)
-                    continue;
-                if (n <= 0)
-                    return;
+                if (n < 0)
+                {
+                    int error = Marshal.GetLastPInvokeError();
+                    if (error == Errno.EINTR)
+                        continue;
+                    return error;
+                }
+                if (n == 0)
+                    return Errno.EIO;
                 p += n;
                 left -= (nuint)n;
             }
         }
+        return 0;
     }
 }
