@@ -47,7 +47,7 @@ INSTALL ?= install
 #   PKG_CONFIGS      etc/PATH -> $(SYSCONFDIR)/PATH, 0644 root:root; never
 #                    overwritten, removed only while unchanged (conffiles)
 PKG_SBIN :=
-PKG_HEADERS := lve-ctl.h
+PKG_HEADERS := lve-ctl.h lve/lve-ctl.h lve/lve-type.h
 PKG_MAN := lverun.1 lverun.conf.5 liblve.3
 PKG_COMPLETIONS := lverun
 PKG_UNITS :=
@@ -58,7 +58,9 @@ PKG_CONFIGS := lverun.conf
 PKG_MAN3_LINKS := lve_is_available lve_set_default lve_create lve_destroy lve_setup \
 	lve_instance_init lve_instance_destroy lve_enter lve_leave \
 	lve_limit_info lve_limits_get lve_limits_set lve_defaults_get lve_defaults_set \
-	lve_list lve_usage_get
+	lve_list lve_usage_get \
+	init_lve destroy_lve lve_enter_flags lve_exit lve_setup_enter lve_check_fault is_in_lve \
+	lve_enter_fs lve_kapi_ver lve_get_api_version jail lve_jail lve_jail_uid lve_namespace_setup
 
 PKG_STAGE := $(BUILD)/packaging
 PKG_MANPAGES := $(addprefix $(PKG_STAGE)/man/,$(PKG_MAN))

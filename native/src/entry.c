@@ -14,7 +14,9 @@
  * the LVE's state lock (checked again there, so that two entrants never
  * free a slot the other just took).  An LVE without an ep limit still
  * records its entries, by tid (trusted.liblve.ep.t<tid>), so that its usage
- * can count them.
+ * can count them.  An entry made with LVE_ENTER_NO_MAXENTER is recorded as
+ * trusted.liblve.ep.n<tid>: usage counts it, the limit does not (as
+ * CloudLinux's kernel does not charge such an entry to it).
  *
  * Moving a task writes its pid to each hierarchy's cgroup.procs (the whole
  * process), or for a thread-only move on v1 its tid to tasks (that thread
@@ -86,6 +88,8 @@ static void slot_name(int slot, pid_t tid, char *out, size_t size)
 {
 	if (slot == LVE_SLOT_TID)
 		snprintf(out, size, LVE_XATTR_SLOT "t%d", (int)tid);
+	else if (slot == LVE_SLOT_UNCOUNTED)
+		snprintf(out, size, LVE_XATTR_SLOT "n%d", (int)tid);
 	else
 		snprintf(out, size, LVE_XATTR_SLOT "%d", slot);
 }
@@ -113,20 +117,34 @@ static int each_slot(int dfd, int (*fn)(void *ctx, const char *name, const char 
 	return 0;
 }
 
+struct alive {
+	int charged_only; /* leave out the entries that count for nothing */
+	int count;
+};
+
 static int count_alive(void *ctx, const char *name, const char *record)
 {
-	(void)name;
+	struct alive *a = ctx;
+
+	if (a->charged_only && name[strlen(LVE_XATTR_SLOT)] == 'n')
+		return 0;
 	if (lve_entry_alive(record))
-		(*(int *)ctx)++;
+		a->count++;
 	return 0;
+}
+
+/* The live entries, or with @charged_only those charged to the limit. */
+static int entries_alive(int dfd, int charged_only)
+{
+	struct alive a = { charged_only, 0 };
+	int r = each_slot(dfd, count_alive, &a);
+
+	return r < 0 ? r : a.count;
 }
 
 int lve_entries_count(int dfd)
 {
-	int count = 0, r;
-
-	r = each_slot(dfd, count_alive, &count);
-	return r < 0 ? r : count;
+	return entries_alive(dfd, 0);
 }
 
 struct beyond {
@@ -144,6 +162,8 @@ static int slot_beyond(void *ctx, const char *name, const char *record)
 	unsigned long v = strtoul(n, &end, 10);
 
 	(void)record;
+	if (*n == 'n')
+		return 0; /* uncounted */
 	if (*n == 't' || *end || v >= b->ep)
 		b->found = 1;
 	return b->found;
@@ -203,11 +223,13 @@ static int claim_slot(const struct lve_host *host, int dfd, uint32_t ep, unsigne
 	int r;
 
 	if (ep == 0 || (flags & LVE_ENTER_NO_MAXENTER)) {
+		int named = (flags & LVE_ENTER_NO_MAXENTER) ? LVE_SLOT_UNCOUNTED : LVE_SLOT_TID;
+
 		/* a dead task's leftover with the same tid is replaced */
-		slot_name(LVE_SLOT_TID, owner, name, sizeof(name));
+		slot_name(named, owner, name, sizeof(name));
 		r = cgfs_setxattr(host, host->primary, dfd, "", name, record, 0);
 		if (r == 0)
-			*slot = LVE_SLOT_TID;
+			*slot = named;
 		return r;
 	}
 	for (int pass = 0; pass < 3; pass++) {
@@ -220,7 +242,7 @@ static int claim_slot(const struct lve_host *host, int dfd, uint32_t ep, unsigne
 				*slot = (int)i;
 				/* slots beyond the limit: count them all */
 				if (each_slot(dfd, slot_beyond, &b) > 0 &&
-				    lve_entries_count(dfd) > (int)ep) {
+				    entries_alive(dfd, 1) > (int)ep) {
 					(void)cgfs_removexattr(dfd, name);
 					return -E2BIG;
 				}
@@ -289,7 +311,8 @@ static int move_task(const struct lve_tree *t, int h, const char *rel, const str
 		snprintf(id, sizeof(id), "0");
 	else
 		snprintf(id, sizeof(id), "%d", (int)(thread ? task->tid : task->pid));
-	return cgfs_write(t->host, h, t->fd[h], rel, thread ? "tasks" : "cgroup.procs", id);
+	return lve_fdcache_write(t->cache, t->host, h, t->fd[h], rel, thread ? "tasks" : "cgroup.procs",
+				 id);
 }
 
 /* Is the primary cgroup @cg (relative to its mount), or any above it, an
@@ -328,21 +351,27 @@ static int inside_path(const struct lve_tree *t, const char *cg)
 	return inside;
 }
 
-int lve_task_inside(const struct lve_host *host, const struct lve_task *task)
+int lve_tree_task_inside(const struct lve_tree *t, const struct lve_task *task)
 {
+	const struct lve_host *host = t->host;
 	char text[8192], cg[LVE_PATH_MAX];
-	struct lve_tree t;
 	int r;
 
 	r = task_cgroups(host, task, text, sizeof(text));
 	if (r >= 0)
 		r = lve_host_cgroup_of(host, host->primary, text, cg, sizeof(cg));
-	if (r < 0)
-		return r;
+	return r < 0 ? r : inside_path(t, cg);
+}
+
+int lve_task_inside(const struct lve_host *host, const struct lve_task *task)
+{
+	struct lve_tree t;
+	int r;
+
 	r = lve_tree_open(&t, host);
 	if (r < 0)
 		return r;
-	r = inside_path(&t, cg);
+	r = lve_tree_task_inside(&t, task);
 	lve_tree_close(&t);
 	return r;
 }
@@ -387,18 +416,16 @@ static int open_ready(const struct lve_tree *t, uint32_t id, struct lve_limits *
 	return -EAGAIN;
 }
 
-int lve_task_enter(const struct lve_host *host, uint32_t id, const struct lve_task *task,
-		   unsigned flags, struct lve_entry *entry)
+int lve_tree_task_enter(const struct lve_tree *tree, uint32_t id, const struct lve_task *task,
+			unsigned flags, struct lve_entry *entry)
 {
+	const struct lve_host *host = tree->host;
+	const struct lve_tree t = *tree;
 	char text[8192], record[64], lrel[LVE_PATH_MAX];
 	pid_t owner = task->thread_only ? task->tid : task->pid;
 	int order[LVE_MAX_HIER], n = 0, joined = 0, pfd = -1, slot = 0, r, i;
 	struct lve_limits lim;
-	struct lve_tree t;
 
-	r = lve_tree_open(&t, host);
-	if (r < 0)
-		return r;
 	r = task_cgroups(host, task, text, sizeof(text));
 	if (r < 0)
 		goto out;
@@ -455,6 +482,19 @@ int lve_task_enter(const struct lve_host *host, uint32_t id, const struct lve_ta
 out:
 	if (pfd >= 0)
 		close(pfd); /* and with it the shared LVE lock */
+	return r;
+}
+
+int lve_task_enter(const struct lve_host *host, uint32_t id, const struct lve_task *task,
+		   unsigned flags, struct lve_entry *entry)
+{
+	struct lve_tree t;
+	int r;
+
+	r = lve_tree_open(&t, host);
+	if (r < 0)
+		return r;
+	r = lve_tree_task_enter(&t, id, task, flags, entry);
 	lve_tree_close(&t);
 	return r;
 }
@@ -489,8 +529,8 @@ int lve_entry_hand_over(const struct lve_host *host, const struct lve_task *task
 	 * entry counted twice or not at all */
 	slot_name(entry->slot == LVE_SLOT_TID ? LVE_SLOT_TID : entry->slot, heir, name, sizeof(name));
 	r = cgfs_setxattr(host, host->primary, pfd, "", name, record, 0);
-	if (r == 0 && entry->slot == LVE_SLOT_TID)
-		release_slot(pfd, LVE_SLOT_TID, owner); /* named by the old owner */
+	if (r == 0 && (entry->slot == LVE_SLOT_TID || entry->slot == LVE_SLOT_UNCOUNTED))
+		release_slot(pfd, entry->slot, owner); /* named by the old owner */
 	if (r == 0)
 		entry->slot = LVE_SLOT_NONE;
 	close(pfd);
@@ -517,19 +557,17 @@ int lve_task_within(const struct lve_host *host, const struct lve_task *task, ui
 	return inside;
 }
 
-int lve_task_leave(const struct lve_host *host, const struct lve_task *task,
-		   struct lve_entry *entry)
+int lve_tree_task_leave(const struct lve_tree *tree, const struct lve_task *task,
+			struct lve_entry *entry)
 {
+	const struct lve_host *host = tree->host;
+	const struct lve_tree t = *tree;
 	pid_t owner = task->thread_only ? task->tid : task->pid;
-	struct lve_tree t;
 	int r, first = 0, pfd, inside;
 
 	inside = lve_task_within(host, task, entry->id);
 	if (inside < 0)
 		return inside;
-	r = lve_tree_open(&t, host);
-	if (r < 0)
-		return r;
 	if (!inside) {
 		r = -ESRCH; /* moved out by someone else: the entry is over all the same */
 		goto release;
@@ -557,6 +595,19 @@ release:
 		close(pfd);
 	}
 out:
+	return r;
+}
+
+int lve_task_leave(const struct lve_host *host, const struct lve_task *task,
+		   struct lve_entry *entry)
+{
+	struct lve_tree t;
+	int r;
+
+	r = lve_tree_open(&t, host);
+	if (r < 0)
+		return r;
+	r = lve_tree_task_leave(&t, task, entry);
 	lve_tree_close(&t);
 	return r;
 }

@@ -18,7 +18,9 @@
  *   entry.c    entering and leaving, and the entry slots (ep)
  *   usage.c    usage, faults and the list of LVEs
  *   devices.c  the block devices io and iops limits apply to
+ *   fdcache.c  control files kept open by a long-lived mover
  *   api.c      the public functions and the instance
+ *   cl_*.c     CloudLinux's application API (lve/lve-ctl.h; cl.h)
  */
 #ifndef LIBLVE_INTERNAL_H
 #define LIBLVE_INTERNAL_H
@@ -145,6 +147,9 @@ LVE_HIDDEN int cgfs_exists(const struct lve_host *host, int hfd, const char *rel
 			   const char *file);
 /* The same for the cgroup open as @dfd. */
 LVE_HIDDEN int cgfs_exists_at(int dfd, const char *file);
+/* Open control file @file of cgroup @rel, as cgfs_write() does. */
+LVE_HIDDEN int cgfs_open_file(const struct lve_host *host, int hfd, const char *rel,
+			      const char *file, int flags);
 /* mkdir/rmdir of the cgroup @rel (its parent must exist). */
 LVE_HIDDEN int cgfs_mkdir(const struct lve_host *host, int h, int hfd, const char *rel,
 			  mode_t mode);
@@ -206,9 +211,14 @@ LVE_HIDDEN int lve_config_parent(const char *path, char *out, size_t size);
 
 /* --- the tree of one call: its hierarchies, opened ----------------------- */
 
+struct lve_fdcache;
+
 struct lve_tree {
 	const struct lve_host *host;
 	int fd[LVE_MAX_HIER]; /* -1: not opened (lve_tree_lazy) */
+	/* NULL, or the control files a long-lived mover keeps open (fdcache.c);
+	 * lve_tree_open() and lve_tree_lazy() leave it NULL */
+	struct lve_fdcache *cache;
 };
 
 LVE_HIDDEN int lve_tree_open(struct lve_tree *t, const struct lve_host *host);
@@ -220,6 +230,17 @@ LVE_HIDDEN void lve_tree_close(struct lve_tree *t);
 LVE_HIDDEN int lve_rel(const struct lve_hier *hier, uint32_t id, char *out, size_t size);
 /* Open LVE @id's cgroup in hierarchy @h: -ENOENT when it is not there. */
 LVE_HIDDEN int lve_open_lve(const struct lve_tree *t, int h, uint32_t id);
+
+/* --- fdcache.c: control files kept open by a long-lived mover -------------- */
+
+/* A cache of open control files, for a process that moves many tasks
+ * between the same cgroups (the CloudLinux broker): a move then costs one
+ * write.  NULL on allocation failure. */
+LVE_HIDDEN struct lve_fdcache *lve_fdcache_new(void);
+LVE_HIDDEN void lve_fdcache_free(struct lve_fdcache *c);
+/* cgfs_write() through @c (NULL: cgfs_write() itself). */
+LVE_HIDDEN int lve_fdcache_write(struct lve_fdcache *c, const struct lve_host *host, int h,
+				 int hfd, const char *rel, const char *file, const char *value);
 
 /* --- devices.c: the disks io and iops apply to ------------------------------ */
 
@@ -415,15 +436,19 @@ struct lve_task {
 /* How to get a task back out: where it was, and which slot it holds. */
 struct lve_entry {
 	uint32_t id;
-	int slot;                      /* >= 0 an ep slot; LVE_SLOT_TID: named by the tid */
+	int slot;                      /* >= 0 an ep slot; LVE_SLOT_TID: named by the tid;
+					  LVE_SLOT_UNCOUNTED: named by the tid, not charged to ep */
 	unsigned long long start;      /* the owner's start time */
 	char origin[LVE_MAX_HIER][LVE_PATH_MAX];
 };
 #define LVE_SLOT_TID (-1)
 #define LVE_SLOT_NONE (-2) /* handed over: nothing to free on leaving */
+#define LVE_SLOT_UNCOUNTED (-3)
 
 enum {
-	LVE_ENTER_NO_MAXENTER = 1 << 0, /* ignore the entry limit (the entry is still kept) */
+	LVE_ENTER_NO_MAXENTER = 1 << 0, /* ignore the entry limit; the entry is kept and its
+					   usage counts it, but it takes no place under the
+					   limit (CloudLinux's kernel does not charge it) */
 };
 
 /* Put @task into LVE @id (made with the defaults if need be).  -EPERM
@@ -448,6 +473,14 @@ LVE_HIDDEN int lve_task_within(const struct lve_host *host, const struct lve_tas
 /* 1 when @task is inside any LVE (its cgroup or an ancestor carries a
  * record), 0 when not. */
 LVE_HIDDEN int lve_task_inside(const struct lve_host *host, const struct lve_task *task);
+/* The same three over a tree the caller keeps open (a long-lived process
+ * that moves many tasks opens the hierarchies once). */
+LVE_HIDDEN int lve_tree_task_enter(const struct lve_tree *t, uint32_t id,
+				   const struct lve_task *task, unsigned flags,
+				   struct lve_entry *entry);
+LVE_HIDDEN int lve_tree_task_leave(const struct lve_tree *t, const struct lve_task *task,
+				   struct lve_entry *entry);
+LVE_HIDDEN int lve_tree_task_inside(const struct lve_tree *t, const struct lve_task *task);
 /* Is the entry recorded as "<tid> <start>" alive?  1/0 */
 LVE_HIDDEN int lve_entry_alive(const char *record);
 /* The start time of @tid (clock ticks after boot, from /proc), 0 if it is

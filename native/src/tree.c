@@ -52,6 +52,7 @@ static int temp_rel(const struct lve_hier *hier, uint32_t id, char *out, size_t 
 int lve_tree_open(struct lve_tree *t, const struct lve_host *host)
 {
 	t->host = host;
+	t->cache = NULL;
 	for (int i = 0; i < LVE_MAX_HIER; i++)
 		t->fd[i] = -1;
 	for (int i = 0; i < host->n; i++) {
@@ -76,6 +77,7 @@ void lve_tree_close(struct lve_tree *t)
 void lve_tree_lazy(struct lve_tree *t, const struct lve_host *host)
 {
 	t->host = host;
+	t->cache = NULL;
 	for (int i = 0; i < LVE_MAX_HIER; i++)
 		t->fd[i] = -1;
 }
