@@ -57,3 +57,9 @@ test-vm-systemd: $(BUILD)/tests/native/real_test $(BUILD)/lverun $(BUILD)/liblve
 	  --env LVE_VM_REAL_TEST=$(abspath $(BUILD)/tests/native/real_test) \
 	  --env LVE_VM_DEFAULT_PARENT='$(LIBLVE_DEFAULT_PARENT)' \
 	  -- bash tests/vm-systemd/checks.sh
+
+# bench/systemd-favordynmods: what a cgroup move costs in the systemd guest,
+# with and without favordynmods (docs/systemd.md).  Not a test.
+$(BUILD)/bench/cgroup-move: bench/cgroup-move.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -std=c11 -Wall -Wextra -Werror $< $(LDFLAGS) -o $@
