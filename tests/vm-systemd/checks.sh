@@ -106,6 +106,17 @@ kill_beneath() {
 	done
 }
 
+# Waits up to 10 s until no process is left in the cgroups beneath $1.
+wait_empty() {
+	local i
+	for ((i = 0; i < 50; i++)); do
+		[ -z "$(find "$1" -name cgroup.procs -exec cat {} + 2>/dev/null)" ] && return 0
+		sleep 0.2
+	done
+	echo "processes are still in $1: $(find "$1" -name cgroup.procs -exec cat {} +)"
+	return 1
+}
+
 lvectl=
 have_lvectl() { [ -n "$lvectl" ]; }
 no_lvectl="lvectl not built yet (issue 12: build/lvectl)"
@@ -337,6 +348,9 @@ check_limits_in_force() {
 		/usr/sbin/lverun 1001 sh -c 'for i in $(seq 60); do sleep 5 & done; wait' </dev/null >/dev/null 2>&1
 	echo "nproc 40, 60 processes tried: pids.events max went from $events to $(sed -n 's/^max //p' "$d/pids.events")"
 	[ "$(sed -n 's/^max //p' "$d/pids.events")" -gt "$events" ] || return 1
+	# The sleeps that did start must be gone before the next command forks.
+	kill_beneath "$d"
+	wait_empty "$d" || return 1
 	systemd-run --quiet --wait --pipe --collect --unit lvetest-pmem \
 		/usr/sbin/lverun 1001 sh -c 'head -c 400M /dev/zero | tail >/dev/null; echo "tail: $?"' </dev/null 2>&1 | tee "$work/pmem"
 	grep -qx 'tail: 137' "$work/pmem"
@@ -402,9 +416,15 @@ start_web() {
 	systemctl daemon-reload && systemctl start lvetest-web.service && sleep 2
 }
 
-# The first process in LVE 1001 (the web child).
+# The web child in LVE 1001: the process there that runs "sleep 3600".
 tenant_of() {
-	head -n 1 "$(lve_dir 1001)/cgroup.procs" 2>/dev/null
+	local p
+	find "$(lve_dir 1001)" -name cgroup.procs -exec cat {} + 2>/dev/null | while read -r p; do
+		[ "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" != "sleep 3600 " ] || {
+			echo "$p"
+			break
+		}
+	done
 }
 
 # check_untouched WHAT COMMAND...: COMMAND changes nothing in the LVE tree,
@@ -649,6 +669,43 @@ check_fact_oneshot() {
 	fi
 }
 
+# In a delegated service: a threaded controller (cpu) enabled while a
+# process is inside is accepted and turns the cgroup into a threaded root;
+# after that no domain controller (memory) can be enabled and no process can
+# move into a new child, even once the cgroup is empty of processes. So
+# every process goes first, then every controller in one write.
+check_fact_threaded_trap() {
+	cat >"$work/threaded" <<-'EOF'
+		root=/sys/fs/cgroup$(sed -n 's/^0:://p' /proc/self/cgroup)
+		try() { if err=$( { echo "$1" >"$2"; } 2>&1); then echo "$1 > ${2#"$root"}: accepted"; else echo "$1 > ${2#"$root"}: ${err##*: }"; fi; }
+		try +memory "$root/cgroup.subtree_control"
+		try +cpu "$root/cgroup.subtree_control"
+		echo "cgroup.type: $(cat "$root/cgroup.type")"
+		mkdir "$root/leaf"
+		try $$ "$root/leaf/cgroup.procs"
+		try +memory "$root/cgroup.subtree_control"
+	EOF
+	local out want
+	out=$(systemd-run --quiet --wait --pipe --collect --unit lvetest-threaded -p Delegate=yes /bin/bash "$work/threaded" </dev/null 2>&1)
+	echo "$out"
+	want=$(printf '%s\n' '+memory > /cgroup.subtree_control: Device or resource busy' \
+		'+cpu > /cgroup.subtree_control: accepted' 'cgroup.type: domain threaded' \
+		'PID > /leaf/cgroup.procs: Operation not supported' '+memory > /cgroup.subtree_control: Operation not supported')
+	# shellcheck disable=SC2001 # a pattern, not a fixed string
+	[ "$(sed 's#^[0-9]* > /leaf/#PID > /leaf/#' <<<"$out")" = "$want" ]
+}
+
+# A delegated service with no TasksMax= has systemd's DefaultTasksMax as its
+# pids.max, shared by every process beneath it: the LVEs' accounts too.
+check_fact_tasksmax() {
+	local out
+	# shellcheck disable=SC2016 # for the shell in the service
+	out=$(systemd-run --quiet --wait --pipe --collect --unit lvetest-tasksmax -p Delegate=yes \
+		/bin/sh -c 'cat "/sys/fs/cgroup$(sed -n "s/^0:://p" /proc/self/cgroup)/pids.max"' </dev/null 2>&1)
+	echo "pids.max of a delegated service without TasksMax=: $out (kernel.pid_max $(cat /proc/sys/kernel/pid_max))"
+	[ "$out" -gt 0 ] 2>/dev/null
+}
+
 facts_cleanup() {
 	local p
 	systemctl stop $facts-web.service lvetest-oneshot.service 2>/dev/null
@@ -735,6 +792,8 @@ if [ "$phase" = 1 ]; then
 		check "fact: KillMode=control-group (systemd's default) kills the accounts' processes on stop" check_fact_killmode_default
 		check "fact: Type=oneshot with RemainAfterExit loses every idle LVE when its command exits" check_fact_oneshot
 	fi
+	check "fact: cpu enabled while a process is inside makes a threaded root: memory and moves refused after" check_fact_threaded_trap
+	check "fact: without TasksMax=infinity a delegated unit has a pids.max that all beneath it share" check_fact_tasksmax
 	facts_cleanup
 
 	check "lverun from cron: alice's job ran in LVE 1001" check_cron minute "$(have_lvectl && echo 40)"
