@@ -41,7 +41,8 @@ n=0 passed=0 failed=0 skipped=0
 
 # check WHAT FUNCTION [ARG...]: FUNCTION's status decides; whatever it
 # printed is the evidence shown under a failure.
-# A check that takes 3 s or more says how long (the lane's time is TCG's).
+# A check that takes 3 s or more says how long (the lane's time is TCG's);
+# the "figure: " lines of a passing one are shown too.
 check() {
 	local what=$1 t0=$SECONDS took=
 	shift
@@ -50,6 +51,7 @@ check() {
 		passed=$((passed + 1))
 		[ $((SECONDS - t0)) -lt 3 ] || took=" ($((SECONDS - t0)) s)"
 		echo "ok $n - $what$took"
+		sed -n 's/^figure: /#   /p' "$ev"
 	else
 		failed=$((failed + 1))
 		echo "not ok $n - $what"
@@ -702,7 +704,7 @@ check_fact_tasksmax() {
 	# shellcheck disable=SC2016 # for the shell in the service
 	out=$(systemd-run --quiet --wait --pipe --collect --unit lvetest-tasksmax -p Delegate=yes \
 		/bin/sh -c 'cat "/sys/fs/cgroup$(sed -n "s/^0:://p" /proc/self/cgroup)/pids.max"' </dev/null 2>&1)
-	echo "pids.max of a delegated service without TasksMax=: $out (kernel.pid_max $(cat /proc/sys/kernel/pid_max))"
+	echo "figure: pids.max of a delegated service without TasksMax=: $out (kernel.pid_max $(cat /proc/sys/kernel/pid_max))"
 	[ "$out" -gt 0 ] 2>/dev/null
 }
 
@@ -725,7 +727,11 @@ facts_cleanup() {
 check_real_test() {
 	systemd-run --quiet --wait --pipe --collect --unit lvetest-real-test -p Delegate=yes \
 		--setenv LVE_TEST_PARENT=default --setenv LVE_TEST_REQUIRE_REAL=1 --setenv LVE_TEST_ALLOW_DEFAULT_PARENT=1 \
-		"$LVE_VM_REAL_TEST" </dev/null
+		"$LVE_VM_REAL_TEST" </dev/null >"$work/real_test.out" 2>&1
+	local st=$?
+	cat "$work/real_test.out"
+	echo "figure: $(grep -E '[0-9]+ run, [0-9]+ failed' "$work/real_test.out" | tail -n 1 | sed 's/^# //')"
+	return $st
 }
 
 # --- The phases -------------------------------------------------------------------------
