@@ -37,7 +37,7 @@ VMSD_GUEST := tests/vm-systemd/run-in-systemd-guest --phases 2 --timeout 900
 
 .PHONY: test-vm-systemd
 test-vm-systemd: $(BUILD)/tests/native/real_test $(BUILD)/lverun $(BUILD)/liblve.so.0 $(VMSD_LVECTL)
-	@rm -rf $(VMSD_STAGE) $(VMSD_DIR)/debs
+	@rm -rf $(VMSD_STAGE) $(VMSD_DIR)/debs $(VMSD_DIR)/status $(VMSD_DIR)/output
 	@mkdir -p $(VMSD_DIR)
 	@if [ -n '$(strip $(VMSD_DEBS))' ]; then \
 	  mkdir -p $(VMSD_DIR)/debs && cp $(VMSD_DEBS) $(VMSD_DIR)/debs/; \
@@ -47,7 +47,7 @@ test-vm-systemd: $(BUILD)/tests/native/real_test $(BUILD)/lverun $(BUILD)/liblve
 	  $(MAKE) --no-print-directory install DESTDIR=$(abspath $(VMSD_STAGE)) LIBDIR=$(VMSD_LIBDIR) \
 	    > $(VMSD_DIR)/install.log 2>&1 || { cat $(VMSD_DIR)/install.log; exit 1; }; \
 	fi
-	@$(VMSD_GUEST) \
+	@{ $(VMSD_GUEST) \
 	  --file tests/vm-systemd/checks.sh --file packaging/systemd/lve.service \
 	  --file $(BUILD)/tests/native/real_test \
 	  $(if $(strip $(VMSD_DEBS)),--file $(VMSD_DIR)/debs --env LVE_VM_DEBS=$(abspath $(VMSD_DIR)/debs), \
@@ -56,7 +56,10 @@ test-vm-systemd: $(BUILD)/tests/native/real_test $(BUILD)/lverun $(BUILD)/liblve
 	  --env LVE_VM_UNIT=$(abspath packaging/systemd/lve.service) \
 	  --env LVE_VM_REAL_TEST=$(abspath $(BUILD)/tests/native/real_test) \
 	  --env LVE_VM_DEFAULT_PARENT='$(LIBLVE_DEFAULT_PARENT)' \
-	  -- bash tests/vm-systemd/checks.sh
+	  -- bash tests/vm-systemd/checks.sh 2>&1; echo $$? >$(VMSD_DIR)/status; } | tee $(VMSD_DIR)/output
+	@awk '/^checks phase [0-9]+: / { p += $$4; f += $$6; s += $$8 } \
+	  END { printf "test-vm-systemd: %d passed, %d failed, %d skipped\n", p, f, s }' $(VMSD_DIR)/output
+	@exit $$(cat $(VMSD_DIR)/status)
 
 # bench/systemd-favordynmods: what a cgroup move costs in the systemd guest,
 # with and without favordynmods (docs/systemd.md).  Not a test.
