@@ -46,12 +46,12 @@ INSTALL ?= install
 #   PKG_UNITS        packaging/systemd/NAME -> $(SYSTEMDUNITDIR)/NAME, 0644
 #   PKG_CONFIGS      etc/PATH -> $(SYSCONFDIR)/PATH, 0644 root:root; never
 #                    overwritten, removed only while unchanged (conffiles)
-PKG_SBIN :=
+PKG_SBIN := lvectl
 PKG_HEADERS := lve-ctl.h lve/lve-ctl.h lve/lve-type.h
-PKG_MAN := lverun.1 lverun.conf.5 liblve.3
-PKG_COMPLETIONS := lverun
-PKG_UNITS :=
-PKG_CONFIGS := lverun.conf
+PKG_MAN := lverun.1 lverun.conf.5 liblve.3 lvectl.8 lvectl.conf.5
+PKG_COMPLETIONS := lverun lvectl
+PKG_UNITS := lve.service
+PKG_CONFIGS := lverun.conf lve/lve.conf
 
 # The function names liblve(3) documents: each gets a man3 page that
 # points to liblve.3 (".so"), so `man lve_enter` works.

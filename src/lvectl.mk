@@ -23,12 +23,13 @@ $(BUILD)/dotnet/lvectl-settings: FORCE
 	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
 
 # Only the binary goes into $(BUILD); its symbols stay in the publish directory.
-$(BUILD)/lvectl: $(LVECTL_SRCS) $(BUILD)/liblve.a $(BUILD)/dotnet/lvectl-settings
+$(BUILD)/lvectl: $(LVECTL_SRCS) $(BUILD)/liblve.a $(BUILD)/dotnet/lvectl-settings $(TOOLCHAIN_DEPS)
 	@tmp=$$(mktemp -d /tmp/lvectl-dotnet-publish.XXXXXX); status=0; \
 	echo "$(DOTNET) publish src/LveCtl/LveCtl.csproj -c Release -r $(DOTNET_RID) ..."; \
 	TMPDIR=$$tmp $(DOTNET) publish src/LveCtl/LveCtl.csproj -c Release -r $(DOTNET_RID) $(DOTNET_FLAGS) \
 	  -p:LveConf=$(LIBLVE_CONF) -p:LveDefaultParent=$(LIBLVE_DEFAULT_PARENT) -o $(BUILD)/dotnet/publish-lvectl || status=$$?; \
 	rm -rf $$tmp; exit $$status
+	$(call portable_check,exe,$(BUILD)/dotnet/publish-lvectl/lvectl,$(BUILD)/dotnet/publish-lvectl/lvectl.dbg)
 	install -m 0755 $(BUILD)/dotnet/publish-lvectl/lvectl $@
 
 # bench/lvectl-bench: 10,000 LVEs, beneath the bench's own cgroups

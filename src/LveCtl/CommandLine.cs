@@ -36,6 +36,8 @@ public static class CommandLine
         HelpOption help = root.Options.OfType<HelpOption>().Single();
         help.Aliases.Remove("/h");
         help.Aliases.Remove("/?");
+        // "lvectl 0.2.0", as lverun says "lverun 0.2.0"
+        root.Options.OfType<VersionOption>().Single().Action = new NamedVersion(output);
 
         Func<ParseResult, Session> session = r => Open(r.GetValue(config), stdout, output, error);
 
@@ -324,5 +326,15 @@ public static class CommandLine
         bool hasAll = r.GetResult(all) is { Implicit: false } && r.GetValue(all);
         if (hasIds == hasAll)
             r.AddError(command + " takes LVE ids or --all, one of the two");
+    }
+}
+
+/// <summary>--version: the program's name and version, one line.</summary>
+internal sealed class NamedVersion(TextWriter output) : System.CommandLine.Invocation.SynchronousCommandLineAction
+{
+    public override int Invoke(ParseResult parseResult)
+    {
+        output.WriteLine("lvectl " + BuildInfo.Version);
+        return 0;
     }
 }

@@ -421,7 +421,7 @@ public sealed class LvectlTests : IDisposable
             set.Stdout.Should().Contain(option);
         ProcessResult version = tree.LvectlBare("--version");
         version.ExitCode.Should().Be(0);
-        version.Stdout.Trim().Should().Be(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "../../../../../../VERSION")).Trim());
+        version.Stdout.Trim().Should().Be("lvectl " + File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "../../../../../../VERSION")).Trim());
     }
 
     [Fact]
