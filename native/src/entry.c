@@ -94,18 +94,16 @@ static void slot_name(int slot, pid_t tid, char *out, size_t size)
 		snprintf(out, size, LVE_XATTR_SLOT "%d", slot);
 }
 
-/* Call @fn for each entry slot of the LVE open as @dfd, with its name and
- * record; stops when @fn returns non-zero and returns that. */
-static int each_slot(int dfd, int (*fn)(void *ctx, const char *name, const char *record),
-		     void *ctx)
+/* Call @fn for each entry slot among the attribute names @names (@n bytes,
+ * NUL-separated, as flistxattr gives them) of the LVE open as @dfd, with its
+ * name and record; stops when @fn returns non-zero and returns that. */
+static int each_slot_in(int dfd, const char *names, int n,
+			int (*fn)(void *ctx, const char *name, const char *record), void *ctx)
 {
-	char names[16384], record[64];
-	int n, r;
+	char record[64];
+	int r;
 
-	n = cgfs_listxattr(dfd, names, sizeof(names));
-	if (n < 0)
-		return n;
-	for (char *name = names; name < names + n; name += strlen(name) + 1) {
+	for (const char *name = names; name < names + n; name += strlen(name) + 1) {
 		if (strncmp(name, LVE_XATTR_SLOT, strlen(LVE_XATTR_SLOT)) != 0)
 			continue;
 		if (cgfs_getxattr(dfd, name, record, sizeof(record)) < 0)
@@ -115,6 +113,19 @@ static int each_slot(int dfd, int (*fn)(void *ctx, const char *name, const char 
 			return r;
 	}
 	return 0;
+}
+
+/* The same over the LVE's attributes as they are now. */
+static int each_slot(int dfd, int (*fn)(void *ctx, const char *name, const char *record),
+		     void *ctx)
+{
+	char names[16384];
+	int n;
+
+	n = cgfs_listxattr(dfd, names, sizeof(names));
+	if (n < 0)
+		return n;
+	return each_slot_in(dfd, names, n, fn, ctx);
 }
 
 struct alive {
@@ -145,6 +156,14 @@ static int entries_alive(int dfd, int charged_only)
 int lve_entries_count(int dfd)
 {
 	return entries_alive(dfd, 0);
+}
+
+int lve_entries_count_in(int dfd, const char *names, int n)
+{
+	struct alive a = { 0, 0 };
+	int r = each_slot_in(dfd, names, n, count_alive, &a);
+
+	return r < 0 ? r : a.count;
 }
 
 struct beyond {

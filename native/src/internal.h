@@ -488,6 +488,9 @@ LVE_HIDDEN int lve_entry_alive(const char *record);
 LVE_HIDDEN unsigned long long lve_task_start(pid_t tid);
 /* Count the live entries of the LVE open as @dfd. */
 LVE_HIDDEN int lve_entries_count(int dfd);
+/* The same, its attribute names read already (@names, @n as flistxattr
+ * gives them). */
+LVE_HIDDEN int lve_entries_count_in(int dfd, const char *names, int n);
 
 /* --- usage.c ------------------------------------------------------------------ */
 

@@ -201,10 +201,19 @@ static void read_v2(struct reading *rd, unsigned ctrls)
 		io_stat(rd);
 }
 
+/* Is @name among the NUL-separated @names (@n bytes)? */
+static int has_name(const char *names, int n, const char *name)
+{
+	for (const char *p = names; p < names + n; p += strlen(p) + 1)
+		if (strcmp(p, name) == 0)
+			return 1;
+	return 0;
+}
+
 int lve_tree_usage(const struct lve_tree *t, uint32_t id, struct lve_usage *out)
 {
 	const struct lve_host *host = t->host;
-	int r = 0, n;
+	int n;
 
 	memset(out, 0, sizeof(*out));
 	out->unavailable = LVE_USAGE_BIT(LVE_USAGE_FIELDS) - 1;
@@ -218,17 +227,21 @@ int lve_tree_usage(const struct lve_tree *t, uint32_t id, struct lve_usage *out)
 			continue; /* that hierarchy's cgroup is missing: its fields stay unavailable */
 		}
 		if (h == host->primary) {
-			r = lve_record_read(rd.dfd, NULL, NULL);
-			if (r <= 0) {
+			/* one list of its attributes: finished (the record is
+			 * there), its entries, whether a fault was ever counted */
+			char names[16384];
+			int len = cgfs_listxattr(rd.dfd, names, sizeof(names));
+
+			if (len < 0 || !has_name(names, len, LVE_XATTR_LIMITS)) {
 				close(rd.dfd);
-				return r == 0 ? -ENOENT : r;
+				return len < 0 ? len : -ENOENT;
 			}
-			n = lve_entries_count(rd.dfd);
+			n = lve_entries_count_in(rd.dfd, names, len);
 			if (n >= 0) {
 				out->ep = (uint64_t)n;
 				out->unavailable &= ~LVE_USAGE_BIT(LVE_USAGE_EP);
 			}
-			out->fault_ep = lve_faults_ep(rd.dfd);
+			out->fault_ep = has_name(names, len, LVE_XATTR_FAULTS) ? lve_faults_ep(rd.dfd) : 0;
 			out->unavailable &= ~LVE_USAGE_BIT(LVE_USAGE_FAULT_EP);
 		}
 		if (host->h[h].kind == LVE_V2)
