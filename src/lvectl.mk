@@ -33,7 +33,7 @@ $(BUILD)/lvectl: $(LVECTL_SRCS) $(BUILD)/liblve.a $(BUILD)/dotnet/lvectl-setting
 	install -m 0755 $(BUILD)/dotnet/publish-lvectl/lvectl $@
 
 # bench/lvectl-bench: 10,000 LVEs, beneath the bench's own cgroups
-# (docs/performance-lvectl.md).  Measured, never asserted.
+# (docs/performance.md, "lvectl with 10,000 LVEs").  Measured, never asserted.
 .PHONY: bench-lvectl
 bench-lvectl: $(BUILD)/lvectl $(BUILD)/lvedemo
 	@BUILD=$(BUILD) bench/lvectl-bench
