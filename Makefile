@@ -93,5 +93,10 @@ build-all: $(ALL_TARGETS)
 deps:
 	@tests/deps $(sort $(APT_PACKAGES))
 
+# Every lane keeps beneath its own cgroups: the run fails if a host-wide LVE
+# tree (/lve in any hierarchy) appeared, went or changed while it ran.
 test: deps
-	@$(MAKE) --no-print-directory $(TEST_TARGETS)
+	@mkdir -p $(BUILD) && tests/shared/host-lve snapshot > $(BUILD)/host-lve.before
+	@status=0; $(MAKE) --no-print-directory $(TEST_TARGETS) || status=$$?; \
+	tests/shared/host-lve check $(BUILD)/host-lve.before || status=1; \
+	exit $$status
