@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cgroup-move - how long the kernel takes to move a process from one cgroup
  * to another, back to back and after an idle spell.  The figures behind

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cl-bench.c - what CloudLinux's API costs per request on this machine's
  * real hierarchy, next to the original API.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * floor - the least a launcher into an LVE does, in C, for
  * bench/lverun-bench: what lverun does for a root caller without --user,

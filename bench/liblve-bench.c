@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * liblve-bench.c - what liblve costs on this machine's real hierarchy.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lvedemo - the small jobs `make demo` and bench/lverun-bench need beside
  * lverun, over liblve.a.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rounds - time commands in interleaved rounds, for bench/lverun-bench.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lve-ctl.h - the LVE userland API (liblve), on Linux cgroups v1 and v2.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api.c - the public functions of lve-ctl.h, and the instance.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cgfs.c - the one way liblve touches cgroupfs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cl.h - CloudLinux's application API (lve/lve-ctl.h) over liblve: the
  * internal pieces.  Nothing here is exported.

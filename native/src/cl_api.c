@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cl_api.c - CloudLinux's application API (lve/lve-ctl.h): the exported
  * functions and the instance.

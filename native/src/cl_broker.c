@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cl_broker.c - the broker: a process init_lve() starts when root calls it,
  * which moves processes into and out of LVEs for them after they have

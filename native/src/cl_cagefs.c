@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cl_cagefs.c - CloudLinux's CageFS entry points.  There is no CageFS
  * here; each answers as CloudLinux's do where CageFS is disabled (0), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cl_core.c - what CloudLinux's enter, exit and fault check are, over a
  * host: the rules of its kernel module, on liblve's tree.  Root's own calls

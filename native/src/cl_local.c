@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cl_local.c - what a process keeps outside its instances, for
  * CloudLinux's API.  An instance is at most SIZEOF_LIBLVE bytes that its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * config.c - the one setting liblve takes from the administrator's
  * configuration (lvectl.conf(5), /etc/lve/lve.conf): where LVEs live.

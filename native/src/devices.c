@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * devices.c - the block devices the io and iops limits apply to.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * entry.c - entering and leaving an LVE, and the entry slots of its ep limit.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fdcache.c - control files kept open by a long-lived mover.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * host.c - find the cgroup hierarchies an LVE uses, the calling process's
  * place in each, and the LVE parent beneath them.

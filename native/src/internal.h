@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * internal.h - liblve's internal types.  Nothing here is exported from the
  * shared library; the test programs link a test build of the library

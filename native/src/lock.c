@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lock.c - liblve's locks, and how long anyone may wait for them.
  *

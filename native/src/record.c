@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * record.c - what liblve keeps beside the tree, in trusted.* extended
  * attributes of the cgroups themselves (internal.h lists them).

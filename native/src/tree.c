@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tree.c - an LVE's life: its parent, its creation, its limits, its removal.
  *

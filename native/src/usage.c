@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * usage.c - what an LVE uses and how often it hit its limits, read from the
  * kernel's own counters (and, for entries, from liblve's slots), and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * v1.c - the knobs of the cgroup v1 layout: one hierarchy per controller (or
  * per group of co-mounted controllers), each with its own copy of the LVE

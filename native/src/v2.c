@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * v2.c - the knobs of the unified (cgroup v2) layout: one tree, controllers
  * switched on level by level through cgroup.subtree_control.  One writer per

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 namespace LveCtl;
 
 /// <summary>lvectl's exit status (lvectl(8), EXIT STATUS).</summary>

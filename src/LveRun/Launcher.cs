@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using Lve.Interop;
 using Syscall = Mono.Unix.Native.Syscall;
 

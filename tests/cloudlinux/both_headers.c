@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * both_headers.c - the original API (<lve-ctl.h>) and CloudLinux's
  * (<lve/lve-ctl.h>) in one program: one struct liblve, no name clash, in

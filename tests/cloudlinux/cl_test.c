@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cl_test.c - CloudLinux's application API (lve/lve-ctl.h) on the real
  * hierarchy, written from its semantics: every function, its errors, the

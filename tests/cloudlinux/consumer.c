@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * consumer.c - a program written for CloudLinux, the way its consumers are:
  * it includes <lve/lve-ctl.h> alone (its other headers come through it, as

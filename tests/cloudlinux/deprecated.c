@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * deprecated.c - an old caller of the original API built against
  * CloudLinux's header with LVE_DEPRICATED: lve_instance_init() there copies

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * api_link.c - a program written only from the declarations of lve-ctl.h,
  * the way web-server modules and suexec use the API.  It must compile (C99,

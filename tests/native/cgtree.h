@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cgtree.h - the test side's own, independent view of the cgroup
  * hierarchies: where they are mounted, where this process sits in each, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fake_test.c - liblve on fake cgroupfs trees: layout detection from
  * mountinfo, the exact value written for every limit, the order of the v1

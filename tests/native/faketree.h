@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * faketree.h - fake cgroupfs trees in a temporary directory, for liblve's
  * fast tests (linked against the test build of liblve, LIBLVE_TEST_HOOKS).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * real_test.c - liblve against the machine's real cgroup hierarchy, through
  * the public API only, checked through the test's own view of cgroupfs.

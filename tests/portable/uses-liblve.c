@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * uses-liblve.c - a program an administrator might write against the
  * installed liblve-dev: tests/portable/run builds it inside the Debian 11

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * attack - one account's attack on its own setuid lverun (SECURITY.md rule
  * 20), at a state of lverun's that anyone can see from outside rather than

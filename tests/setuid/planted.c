@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * planted.c - a library an attacker plants where a setuid program might load
  * it from: beside the binary as libc.so, liblve.so or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * probe - the command the setuid tests run through lverun: it reports what
  * it inherited, one "key value" line per item, on stdout (or into a file,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * runas - start a program exactly as a hostile (or ordinary) caller of a
  * setuid lverun would: as a given user, with the argv, environment, fds,

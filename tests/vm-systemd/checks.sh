@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The product on a real systemd host: run as root inside the Debian 12 guest
 # by tests/vm-systemd/run-in-systemd-guest --phases 2 (see
 # tests/vm-systemd/README.md and docs/systemd.md).

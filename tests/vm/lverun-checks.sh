@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The published lverun on a pure cgroup v2 kernel, run as root inside the
 # guest by tests/vm/run-in-v2-guest (busybox sh; see tests/vm/README.md).
 #

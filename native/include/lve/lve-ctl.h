@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lve/lve-ctl.h - CloudLinux's application API for LVEs (liblve API 1.3),
  * on Linux cgroups, for programs written against it: Apache modules that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * lve/lve-type.h - the types of CloudLinux's application API for LVEs
  * (liblve API 1.3), for programs written against it.  See lve/lve-ctl.h.

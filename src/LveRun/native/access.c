@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * access.c - whether an account can reach and run a file, asked with that
  * account's own file-system identity (SECURITY.md rule 21).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * caller.c - what the caller handed lverun, recorded and made safe before
  * the .NET runtime starts.

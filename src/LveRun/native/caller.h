@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * caller.h - what lverun recorded about its caller before the .NET runtime
  * started (caller.c), and the last step of a launch that gives it back to

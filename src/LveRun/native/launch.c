@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * launch.c - the last step of a launch: give the command the caller's own
  * process state back, and execve it (SECURITY.md rules 8, 15, 16).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * session.c - a command that runs as another user while a terminal is
  * attached (SECURITY.md rules 16 and 22): it gets a session of its own and,

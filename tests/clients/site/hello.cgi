@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Who ran this CGI request, and where: tests/clients/run reads these lines.
 echo "Content-Type: text/plain"
 echo

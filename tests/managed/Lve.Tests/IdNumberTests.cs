@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 using FluentAssertions;
 using LveRun;
 using Xunit;
