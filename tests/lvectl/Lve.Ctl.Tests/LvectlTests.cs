@@ -339,6 +339,72 @@ public sealed class LvectlTests : IDisposable
         tree.Lvectl("top", "--sort", "weight").ExitCode.Should().Be(2);
     }
 
+    /// <summary>
+    /// README's five minutes: an account's memory limit, a process that wants
+    /// more, and top naming the hit (pmem, oom) in the refresh that saw it.
+    /// </summary>
+    [Fact]
+    public void Top_names_the_limits_an_LVE_hit_in_the_interval()
+    {
+        Ok(tree.Lvectl("set", "1802", "--pmem", "64M"));
+        var start = new ProcessStartInfo(Machine.Lvectl)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (string arg in new[] { "--config", tree.Config, "top", "-n", "3", "--interval", "1", "--sort", "pmem" })
+            start.ArgumentList.Add(arg);
+        foreach (var (name, value) in tree.Environment)
+        {
+            if (value == null)
+                start.Environment.Remove(name);
+            else
+                start.Environment[name] = value;
+        }
+        using var top = Process.Start(start)!;
+        top.StandardInput.Close();
+        var lines = new List<string>();
+        var firstTable = new ManualResetEventSlim();
+        top.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data == null)
+                return;
+            lock (lines)
+                lines.Add(e.Data);
+            if (e.Data.TrimStart().StartsWith("1802 ", StringComparison.Ordinal))
+                firstTable.Set();
+        };
+        top.BeginOutputReadLine();
+        try
+        {
+            // the hit comes after top's first table, so a later refresh sees it
+            firstTable.Wait(TimeSpan.FromSeconds(20)).Should().BeTrue("top prints LVE 1802 within its first refresh");
+            ProcessResult dd = tree.Lverun("1802", "dd", "if=/dev/zero", "of=/dev/null", "bs=256M", "count=1");
+            dd.ExitCode.Should().Be(128 + 9, dd.ToString());
+            top.WaitForExit(20_000).Should().BeTrue("top -n 3 ends by itself");
+            top.WaitForExit();
+        }
+        finally
+        {
+            if (!top.HasExited)
+                top.Kill();
+        }
+        top.ExitCode.Should().Be(0, top.StandardError.ReadToEnd());
+        string[] rows;
+        lock (lines)
+            rows = lines.Where(l => l.TrimStart().StartsWith("1802 ", StringComparison.Ordinal)).ToArray();
+        rows.Should().HaveCount(3);
+        rows[0].Should().NotContain("oom", "the first refresh came before the hit");
+        // HIT, the last column: the limits hit since the refresh before
+        string[] hits = rows.Skip(1)
+            .SelectMany(r => r.Split(' ', StringSplitOptions.RemoveEmptyEntries).Last().Split(','))
+            .ToArray();
+        hits.Should().Contain(new[] { "pmem", "oom" },
+            "the refreshes after the hit name pmem and oom in HIT:\n" + string.Join('\n', lines));
+    }
+
     [Fact]
     public void Check_says_what_this_host_enforces()
     {
