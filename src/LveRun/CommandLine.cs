@@ -203,6 +203,11 @@ public static class CommandLine
         int t = 0;
         for (int a = 0; a < args.Count; a++)
         {
+            // "[x]" first: the tokenizer makes it a directive, which nothing
+            // here declares; it stands where LVE_ID would, and is refused as
+            // one (never dropped, so "lverun [x] 1001 true" does not run)
+            if (t < tokens.Count && tokens[t].Type == TokenType.Directive && args[a] == tokens[t].Value)
+                return a;
             if (t == first)
                 return args[a] == tokens[t].Value ? a : -1;
             if (t >= tokens.Count)

@@ -99,10 +99,15 @@ public class CommandLineTests
     [InlineData("abc")]
     [InlineData("1001\n")]
     [InlineData("[diagram]")]
+    [InlineData("[x]")]
+    [InlineData("[suggest:1]")]
     [InlineData("@ids")]
     public void Bad_LVE_ids_exit_125(string id)
     {
-        foreach (string[] args in new[] { new[] { id, "true" }, new[] { "--", id, "true" }, new[] { "-u", "nobody", id, "true" } })
+        // with a valid id after it too: "[x] 1001 true" once ran true in 1001,
+        // System.CommandLine taking "[x]" for a directive and dropping it
+        foreach (string[] args in new[] { new[] { id, "true" }, new[] { "--", id, "true" }, new[] { "-u", "nobody", id, "true" },
+                     new[] { id, "1001", "true" }, new[] { "-u", "nobody", id, "1001", "true" } })
         {
             ParsedCommandLine parsed = CommandLine.Parse(args);
             parsed.Action.Should().Be(CommandLineAction.Error, "LVE id '{0}' in {1}", id, string.Join(' ', args));
@@ -220,14 +225,17 @@ public class CommandLineTests
     }
 
     [Fact]
-    public void A_leading_directive_is_ignored_as_it_always_was()
+    public void A_leading_directive_is_refused_where_LVE_ID_stands()
     {
-        // System.CommandLine takes "[x]" before anything else as a directive;
-        // with none defined it drops it.  Kept as it was (and noted): the LVE
-        // id and the command are the arguments after it.
-        LaunchRequest request = Launch("[d]", "1001", "true");
-        request.LveId.Should().Be(1001);
-        request.CommandIndex.Should().Be(2);
+        // System.CommandLine takes "[x]" before anything else as a directive
+        // and, with none defined, used to drop it: "lverun [d] 1001 true" ran
+        // true.  No argument is ignored: it stands where LVE_ID does.
+        CommandLine.Parse(["[d]", "1001", "true"]).Error!.Message
+            .Should().Be("LVE id '[d]': not a number from 1 to 2147483647");
+        CommandLine.Parse(["-u", "nobody", "[d]", "1001", "true"]).Error!.Message
+            .Should().Be("LVE id '[d]': not a number from 1 to 2147483647");
+        // after LVE_ID it is the command's, verbatim
+        Launch("1001", "echo", "[d]").Command.Should().Equal("echo", "[d]");
     }
 
     public static TheoryData<string[], bool, uint, int> Cgi => new()
