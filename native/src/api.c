@@ -120,7 +120,7 @@ static int instance_pack(struct liblve *lve, const struct lve_host *host)
 static int instance_host(const struct liblve *lve, struct lve_host *host, const char *self_path)
 {
 	char text[8192];
-	int fd, r;
+	int r;
 
 	memset(host, 0, offsetof(struct lve_host, h));
 	host->n = lve->n;
@@ -141,11 +141,7 @@ static int instance_host(const struct liblve *lve, struct lve_host *host, const 
 #endif
 	if (!self_path)
 		return 0;
-	fd = open(self_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = lve_read_file(fd, text, sizeof(text));
-	close(fd);
+	r = lve_read_at(AT_FDCWD, self_path, text, sizeof(text));
 	if (r < 0)
 		return r;
 	return lve_host_parse_self(host, text);
@@ -221,9 +217,7 @@ LVE_API int lve_destroy(uint32_t ve_id)
 
 LVE_API int lve_setup(uint32_t ve_id, int32_t cpu, int32_t io)
 {
-	struct lve_limits lim = { { 0 } };
 	struct lve_host host;
-	uint32_t mask = 0;
 	int r;
 
 	if (!valid_id(ve_id) || (cpu != -1 && !lve_limit_valid(LVE_LIMIT_SPEED, (uint64_t)cpu)) ||
@@ -231,17 +225,9 @@ LVE_API int lve_setup(uint32_t ve_id, int32_t cpu, int32_t io)
 		return fail(-EINVAL);
 	if (!is_root())
 		return fail(-EPERM);
-	if (cpu != -1) {
-		lim.value[LVE_LIMIT_SPEED] = (uint64_t)cpu;
-		mask |= LVE_LIMIT_BIT(LVE_LIMIT_SPEED);
-	}
-	if (io != -1) {
-		lim.value[LVE_LIMIT_IO_WEIGHT] = (uint64_t)io;
-		mask |= LVE_LIMIT_BIT(LVE_LIMIT_IO_WEIGHT);
-	}
 	r = lve_host_discover(&host);
 	if (r == 0)
-		r = lve_host_set(&host, ve_id, &lim, mask, 0, NULL);
+		r = lve_host_setup(&host, ve_id, cpu, io);
 	return fail(r);
 }
 
@@ -520,18 +506,13 @@ LVE_API int lve_defaults_set(struct liblve *lve, const struct lve_limits *lim, u
 LVE_API int lve_list(struct liblve *lve, uint32_t *ids, size_t max)
 {
 	struct lve_host host;
-	struct lve_tree t;
 	int r;
 
 	if (!ids && max)
 		return fail(-EINVAL);
 	r = admin(lve, &host);
 	if (r == 0)
-		r = lve_tree_open(&t, &host);
-	if (r == 0) {
-		r = lve_tree_list(&t, ids, max);
-		lve_tree_close(&t);
-	}
+		r = WITH_TREE(&host, lve_tree_list(&t_, ids, max));
 	return fail(r);
 }
 

@@ -79,17 +79,15 @@ int cl_any_v2(const struct lve_host *host)
 static int read_proc(pid_t pid, pid_t tid, const char *file, char *buf, size_t size)
 {
 	char path[96];
-	int fd, r;
+	int r;
 
 	if (tid > 0)
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/%s", (int)pid, (int)tid, file);
 	else
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	r = lve_read_file(fd, buf, size);
-	close(fd);
+	r = lve_read_at(AT_FDCWD, path, buf, size);
+	if (r == -ENOENT)
+		return -ESRCH;
 	return r == -EFBIG ? (int)strlen(buf) : r;
 }
 

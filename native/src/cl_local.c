@@ -59,6 +59,23 @@ static void unlock(void)
 	atomic_store(&lock_holder, 0);
 }
 
+/* @array (room for *@cap elements of @size, @n of them used), with room for
+ * one more: itself, or grown to twice the room; NULL (and @array as it was)
+ * when memory is short. */
+static void *with_room(void *array, size_t *cap, size_t n, size_t size)
+{
+	size_t want;
+	void *bigger;
+
+	if (n < *cap)
+		return array;
+	want = *cap ? *cap * 2 : 8;
+	bigger = realloc(array, want * size);
+	if (bigger)
+		*cap = want;
+	return bigger;
+}
+
 /* --- root's own entries ----------------------------------------------------------- */
 
 static struct cl_rec **entries;
@@ -88,6 +105,7 @@ static struct cl_rec *own_entry(int take)
 
 static int add_entry(struct cl_rec *rec)
 {
+	struct cl_rec **room;
 	int r = 0;
 
 	lock();
@@ -102,19 +120,13 @@ static int add_entry(struct cl_rec *rec)
 			i++;
 		}
 	}
-	if (n_entries == cap_entries) {
-		size_t cap = cap_entries ? cap_entries * 2 : 8;
-		struct cl_rec **bigger = realloc(entries, cap * sizeof(*bigger));
-
-		if (bigger) {
-			entries = bigger;
-			cap_entries = cap;
-		} else {
-			r = -ENOMEM;
-		}
-	}
-	if (r == 0)
+	room = with_room(entries, &cap_entries, n_entries, sizeof(*entries));
+	if (room) {
+		entries = room;
 		entries[n_entries++] = rec;
+	} else {
+		r = -ENOMEM;
+	}
 	unlock();
 	return r;
 }
@@ -131,7 +143,7 @@ static int host_known;
 static int here(struct lve_host *host, struct lve_tree *t, struct lve_task *task, int for_enter)
 {
 	char text[8192];
-	int fd, r;
+	int r;
 
 	lock();
 	if (host_known)
@@ -146,11 +158,7 @@ static int here(struct lve_host *host, struct lve_tree *t, struct lve_task *task
 		host_known = 1;
 		unlock();
 	} else {
-		fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -errno;
-		r = lve_read_file(fd, text, sizeof(text));
-		close(fd);
+		r = lve_read_at(AT_FDCWD, "/proc/self/cgroup", text, sizeof(text));
 		if (r >= 0)
 			r = lve_host_parse_self(host, text);
 		if (r < 0)
@@ -374,6 +382,7 @@ static int conn_for(const struct cl_instance *inst)
 {
 	pid_t pid = getpid(), tid = cl_gettid();
 	int fd = find_conn(pid, tid, inst->broker), r = 0;
+	struct made *room;
 
 	if (fd >= 0)
 		return fd;
@@ -387,19 +396,13 @@ static int conn_for(const struct cl_instance *inst)
 			unlist(i);
 		else
 			i++;
-	if (n_made == cap_made) {
-		size_t cap = cap_made ? cap_made * 2 : 8;
-		struct made *bigger = realloc(made, cap * sizeof(*bigger));
-
-		if (bigger) {
-			made = bigger;
-			cap_made = cap;
-		} else {
-			r = -ENOMEM;
-		}
-	}
-	if (r == 0)
+	room = with_room(made, &cap_made, n_made, sizeof(*made));
+	if (room) {
+		made = room;
 		made[n_made++] = (struct made){ pid, tid, inst->broker, fd };
+	} else {
+		r = -ENOMEM;
+	}
 	unlock();
 	if (r < 0) {
 		close(fd);

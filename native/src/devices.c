@@ -45,17 +45,6 @@ static int mounted_from(const char *mountinfo, unsigned maj, unsigned min)
 	return 0;
 }
 
-static int read_small(int dirfd, const char *path, char *buf, size_t size)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC), r;
-
-	if (fd < 0)
-		return -errno;
-	r = lve_read_file(fd, buf, size);
-	close(fd);
-	return r;
-}
-
 int lve_devices_scan(struct lve_devices *out, const char *sysblock, const char *mountinfo)
 {
 	DIR *d;
@@ -76,7 +65,7 @@ int lve_devices_scan(struct lve_devices *out, const char *sysblock, const char *
 		if (e->d_name[0] == '.')
 			continue;
 		snprintf(path, sizeof(path), "%s/dev", e->d_name);
-		if (read_small(dfd, path, dev, sizeof(dev)) < 0 || sscanf(dev, "%u:%u", &maj, &min) != 2)
+		if (lve_read_at(dfd, path, dev, sizeof(dev)) < 0 || sscanf(dev, "%u:%u", &maj, &min) != 2)
 			continue;
 		virtual_kind = strncmp(e->d_name, "loop", 4) == 0 || strncmp(e->d_name, "ram", 3) == 0 ||
 			       strncmp(e->d_name, "zram", 4) == 0;

@@ -47,15 +47,10 @@ unsigned long long lve_task_start(pid_t tid)
 {
 	char path[64], buf[1024], *p;
 	unsigned long long start = 0;
-	int fd, r, field;
+	int field;
 
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	r = lve_read_file(fd, buf, sizeof(buf));
-	close(fd);
-	if (r < 0)
+	if (lve_read_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
 		return 0;
 	/* "pid (comm) state ..." and comm may hold anything: after the last ')' */
 	p = strrchr(buf, ')');
@@ -296,7 +291,7 @@ static int task_cgroups(const struct lve_host *host, const struct lve_task *task
 			size_t size)
 {
 	char path[64];
-	int fd, r;
+	int r;
 
 	(void)host; /* only test builds have a fake */
 	if (LVE_FAKE(host) && LVE_FAKE(host)->proc_cgroup)
@@ -307,12 +302,8 @@ static int task_cgroups(const struct lve_host *host, const struct lve_task *task
 		snprintf(path, sizeof(path), "/proc/%d/task/%d/cgroup", (int)task->pid, (int)task->tid);
 	else
 		snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)task->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno == ENOENT ? -ESRCH : -errno;
-	r = lve_read_file(fd, buf, size);
-	close(fd);
-	return r;
+	r = lve_read_at(AT_FDCWD, path, buf, size);
+	return r == -ENOENT ? -ESRCH : r;
 }
 
 /*
@@ -385,15 +376,7 @@ int lve_tree_task_inside(const struct lve_tree *t, const struct lve_task *task)
 
 int lve_task_inside(const struct lve_host *host, const struct lve_task *task)
 {
-	struct lve_tree t;
-	int r;
-
-	r = lve_tree_open(&t, host);
-	if (r < 0)
-		return r;
-	r = lve_tree_task_inside(&t, task);
-	lve_tree_close(&t);
-	return r;
+	return WITH_TREE(host, lve_tree_task_inside(&t_, task));
 }
 
 /* Open LVE @id's primary cgroup, made and finished, with its LVE lock held
@@ -508,15 +491,7 @@ out:
 int lve_task_enter(const struct lve_host *host, uint32_t id, const struct lve_task *task,
 		   unsigned flags, struct lve_entry *entry)
 {
-	struct lve_tree t;
-	int r;
-
-	r = lve_tree_open(&t, host);
-	if (r < 0)
-		return r;
-	r = lve_tree_task_enter(&t, id, task, flags, entry);
-	lve_tree_close(&t);
-	return r;
+	return WITH_TREE(host, lve_tree_task_enter(&t_, id, task, flags, entry));
 }
 
 /* Is cgroup @cg @lve_rel or beneath it? */
@@ -621,13 +596,5 @@ out:
 int lve_task_leave(const struct lve_host *host, const struct lve_task *task,
 		   struct lve_entry *entry)
 {
-	struct lve_tree t;
-	int r;
-
-	r = lve_tree_open(&t, host);
-	if (r < 0)
-		return r;
-	r = lve_tree_task_leave(&t, task, entry);
-	lve_tree_close(&t);
-	return r;
+	return WITH_TREE(host, lve_tree_task_leave(&t_, task, entry));
 }

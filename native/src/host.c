@@ -413,6 +413,17 @@ int lve_read_file(int fd, char *buf, size_t size)
 	return (int)off;
 }
 
+int lve_read_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC), r;
+
+	if (fd < 0)
+		return -errno;
+	r = lve_read_file(fd, buf, size);
+	close(fd);
+	return r;
+}
+
 int lve_read_proc(const char *path, char **out)
 {
 	size_t size = 16384;
@@ -487,13 +498,9 @@ int lve_host_discover(struct lve_host *host)
 {
 	char self[8192], parent[LVE_PATH_MAX];
 	char *mountinfo = NULL;
-	int fd, r;
+	int r;
 
-	fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	r = lve_read_file(fd, self, sizeof(self));
-	close(fd);
+	r = lve_read_at(AT_FDCWD, "/proc/self/cgroup", self, sizeof(self));
 	if (r < 0)
 		return r;
 	r = lve_read_proc("/proc/self/mountinfo", &mountinfo);

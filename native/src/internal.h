@@ -196,6 +196,9 @@ LVE_HIDDEN const char *lve_parent_setting(char *buf, size_t size);
  * NUL-terminated; -EFBIG if it does not fit (@buf then holds its head).
  * Returns the length. */
 LVE_HIDDEN int lve_read_file(int fd, char *buf, size_t size);
+/* The same for the file @path names (relative to @dirfd, or AT_FDCWD);
+ * -errno if it cannot be opened. */
+LVE_HIDDEN int lve_read_at(int dirfd, const char *path, char *buf, size_t size);
 /* Read a whole /proc file into a malloc'd, NUL-terminated buffer. */
 LVE_HIDDEN int lve_read_proc(const char *path, char **out);
 /* Is @name one of the words of @list, separated by @sep (or by any
@@ -227,6 +230,18 @@ LVE_HIDDEN int lve_tree_open(struct lve_tree *t, const struct lve_host *host);
  * (reading an LVE needs no more, and bulk readers save the opens). */
 LVE_HIDDEN void lve_tree_lazy(struct lve_tree *t, const struct lve_host *host);
 LVE_HIDDEN void lve_tree_close(struct lve_tree *t);
+/* CALL, an int expression naming the tree t_, on a tree of @host opened for
+ * it and closed after; or lve_tree_open()'s error. */
+#define WITH_TREE(host, call)                                                          \
+	({                                                                             \
+		struct lve_tree t_;                                                    \
+		int r_ = lve_tree_open(&t_, (host));                                   \
+		if (r_ == 0) {                                                         \
+			r_ = (call);                                                   \
+			lve_tree_close(&t_);                                           \
+		}                                                                      \
+		r_;                                                                    \
+	})
 /* "<parent>/<id>" in hierarchy @h. */
 LVE_HIDDEN int lve_rel(const struct lve_hier *hier, uint32_t id, char *out, size_t size);
 /* Open LVE @id's cgroup in hierarchy @h: -ENOENT when it is not there. */
@@ -418,6 +433,9 @@ LVE_HIDDEN int lve_host_destroy(const struct lve_host *host, uint32_t id);
 LVE_HIDDEN int lve_host_set(const struct lve_host *host, uint32_t id,
 			    const struct lve_limits *lim, uint32_t mask, int create,
 			    uint32_t *unenforced);
+/* The seed's lve_setup on @host: CPU and IO weight, -1 leaving either as it
+ * is; the values are valid. */
+LVE_HIDDEN int lve_host_setup(const struct lve_host *host, uint32_t id, int32_t cpu, int32_t io);
 LVE_HIDDEN int lve_host_get(const struct lve_host *host, uint32_t id, struct lve_limits *lim,
 			    uint32_t *unenforced);
 LVE_HIDDEN int lve_host_defaults(const struct lve_host *host, struct lve_limits *lim);

@@ -697,17 +697,6 @@ int lve_tree_available(const struct lve_tree *t)
 
 /* --- the same over a host ------------------------------------------------------- */
 
-#define WITH_TREE(host, call)                                                          \
-	({                                                                             \
-		struct lve_tree t_;                                                    \
-		int r_ = lve_tree_open(&t_, (host));                                   \
-		if (r_ == 0) {                                                         \
-			r_ = (call);                                                   \
-			lve_tree_close(&t_);                                           \
-		}                                                                      \
-		r_;                                                                    \
-	})
-
 int lve_host_create(const struct lve_host *host, uint32_t id)
 {
 	struct lve_limits none = { { 0 } };
@@ -742,6 +731,22 @@ int lve_host_set(const struct lve_host *host, uint32_t id, const struct lve_limi
 	}
 	lve_tree_close(&t);
 	return r;
+}
+
+int lve_host_setup(const struct lve_host *host, uint32_t id, int32_t cpu, int32_t io)
+{
+	struct lve_limits lim = { { 0 } };
+	uint32_t mask = 0;
+
+	if (cpu != -1) {
+		lim.value[LVE_LIMIT_SPEED] = (uint64_t)cpu;
+		mask |= LVE_LIMIT_BIT(LVE_LIMIT_SPEED);
+	}
+	if (io != -1) {
+		lim.value[LVE_LIMIT_IO_WEIGHT] = (uint64_t)io;
+		mask |= LVE_LIMIT_BIT(LVE_LIMIT_IO_WEIGHT);
+	}
+	return lve_host_set(host, id, &lim, mask, 0, NULL);
 }
 
 int lve_host_get(const struct lve_host *host, uint32_t id, struct lve_limits *lim,

@@ -52,23 +52,6 @@ static int count_lines(const char *text, const char *needle)
 
 /* --- the seed's two limits, over the table --------------------------------- */
 
-/* lve_setup on a given host: -1 leaves a limit as it is. */
-static int setup(const struct lve_host *host, uint32_t id, int32_t cpu, int32_t io)
-{
-	struct lve_limits lim = { { 0 } };
-	uint32_t mask = 0;
-
-	if (cpu != -1) {
-		lim.value[LVE_LIMIT_SPEED] = (uint64_t)cpu;
-		mask |= LVE_LIMIT_BIT(LVE_LIMIT_SPEED);
-	}
-	if (io != -1) {
-		lim.value[LVE_LIMIT_IO_WEIGHT] = (uint64_t)io;
-		mask |= LVE_LIMIT_BIT(LVE_LIMIT_IO_WEIGHT);
-	}
-	return lve_host_set(host, id, &lim, mask, 0, NULL);
-}
-
 static int set_default(const struct lve_host *host, uint32_t cpu, uint32_t io)
 {
 	struct lve_limits lim = { { 0 } };
@@ -283,7 +266,7 @@ static void cpu_values(enum fake_layout layout)
 	for (size_t i = 0; i < sizeof(cpu_table) / sizeof(cpu_table[0]); i++) {
 		struct lve_limits lim;
 
-		CHECK_INT(setup(&ft->host, 7, cpu_table[i].cpu, -1), 0);
+		CHECK_INT(lve_host_setup(&ft->host, 7, cpu_table[i].cpu, -1), 0);
 		if (v2) {
 			CHECK_STR(fake_value(ft, LVE_CTRL_CPU, 7, "cpu.max"), cpu_table[i].v2_max);
 		} else {
@@ -330,7 +313,7 @@ static void io_values(enum fake_layout layout, enum fake_io io, const char *file
 		char want[16];
 
 		ft->trace[0] = '\0';
-		CHECK_INT(setup(&ft->host, 8, -1, io_table[i]), 0);
+		CHECK_INT(lve_host_setup(&ft->host, 8, -1, io_table[i]), 0);
 		CHECK_INT(lve_host_get(&ft->host, 8, &lim, NULL), 0);
 		CHECK_INT(lim.value[LVE_LIMIT_IO_WEIGHT], io_table[i]); /* recorded in every case */
 		CHECK_INT(lim.value[LVE_LIMIT_SPEED], 100);
@@ -385,7 +368,7 @@ static void t_v1_cpu_write_order(void)
 	snprintf(period, sizeof(period), "%s/lve/9", ft->host.h[h].mount);
 	fake_put(period, "cpu.cfs_period_us", "1000000\n");
 	ft->trace[0] = '\0';
-	CHECK_INT(setup(&ft->host, 9, 20, -1), 0);
+	CHECK_INT(lve_host_setup(&ft->host, 9, 20, -1), 0);
 	CHECK_STR(ft->trace, "cpu:lve/9/cpu.cfs_period_us=100000\n"
 			     "cpu:lve/9/cpu.cfs_quota_us=20000\n"
 			     "cpu:lve/9:xattr trusted.liblve.limits\n");
@@ -396,7 +379,7 @@ static void t_v1_cpu_write_order(void)
 	ft->fail_file = "cpu.cfs_period_us";
 	ft->fail_errno = EINVAL;
 	ft->fail_count = 1;
-	CHECK_INT(setup(&ft->host, 9, 30, -1), 0);
+	CHECK_INT(lve_host_setup(&ft->host, 9, 30, -1), 0);
 	CHECK_STR(ft->trace, "cpu:lve/9/cpu.cfs_period_us=100000\n"
 			     "cpu:lve/9/cpu.cfs_quota_us=30000\n"
 			     "cpu:lve/9/cpu.cfs_period_us=100000\n"
@@ -411,7 +394,7 @@ static void t_v1_cpu_write_order(void)
 		fake_put(period, "cpu.cfs_period_us", "1000000\n");
 		ft->fail_errno = EACCES;
 		ft->fail_count = 1;
-		CHECK_INT(setup(&ft->host, 9, 40, -1), -EACCES);
+		CHECK_INT(lve_host_setup(&ft->host, 9, 40, -1), -EACCES);
 		CHECK_INT(lve_host_get(&ft->host, 9, &lim, NULL), 0);
 		CHECK_INT(lim.value[LVE_LIMIT_SPEED], 30);
 	}
@@ -508,7 +491,7 @@ static void t_destroy(void)
 	CHECK_INT(lve_host_destroy(&ft->host, 15), 0);
 	for (int h = 0; h < ft->host.n; h++)
 		CHECK(!fake_lve_exists(ft, h, 15));
-	CHECK_INT(setup(&ft->host, 15, 10, 10), -ENOENT);
+	CHECK_INT(lve_host_setup(&ft->host, 15, 10, 10), -ENOENT);
 	fake_tree_free(ft);
 }
 
@@ -524,7 +507,7 @@ static void t_unfinished_lve(void)
 	REQUIRE(mkdir(dir, 0755) == 0);
 	fake_made(ft, &ft->host, ft->host.primary, "lve/16");
 	/* it does not exist for setup, nor as a record */
-	CHECK_INT(setup(&ft->host, 16, 10, 10), -ENOENT);
+	CHECK_INT(lve_host_setup(&ft->host, 16, 10, 10), -ENOENT);
 	CHECK_INT(lve_host_get(&ft->host, 16, &lim, NULL), -ENOENT);
 	/* the next creator finishes it, in every hierarchy */
 	CHECK_INT(lve_host_create(&ft->host, 16), 0);
@@ -622,7 +605,7 @@ static void t_read_only_tree(void)
 	CHECK_INT(lve_host_available(&ft->host), 1); /* it is there, only not writable */
 	CHECK_INT(lve_host_create(&ft->host, 21), -EROFS);
 	CHECK_INT(set_default(&ft->host, 10, 10), -EROFS);
-	CHECK_INT(setup(&ft->host, 21, 10, 10), -ENOENT);
+	CHECK_INT(lve_host_setup(&ft->host, 21, 10, 10), -ENOENT);
 	umount2(root, MNT_DETACH);
 	rmdir(root);
 }
@@ -640,7 +623,7 @@ static void symlinks_refused(int walk_only)
 	snprintf(dir, sizeof(dir), "%s/lve/22", ft->host.h[ft->host.primary].mount);
 	snprintf(link, sizeof(link), "%s/cpu.cfs_quota_us", dir);
 	REQUIRE(unlink(link) == 0 && symlink(victim, link) == 0);
-	CHECK_INT(setup(&ft->host, 22, 10, -1), -ELOOP);
+	CHECK_INT(lve_host_setup(&ft->host, 22, 10, -1), -ELOOP);
 	CHECK(fake_get(victim, buf, sizeof(buf)) > 0);
 	CHECK_STR(buf, "precious");
 
@@ -650,7 +633,7 @@ static void symlinks_refused(int walk_only)
 	snprintf(link, sizeof(link), "%s/lve/23", ft->host.h[ft->host.primary].mount);
 	REQUIRE(symlink(dir, link) == 0);
 	CHECK(lve_host_create(&ft->host, 23) < 0);
-	CHECK(setup(&ft->host, 23, 10, -1) < 0);
+	CHECK(lve_host_setup(&ft->host, 23, 10, -1) < 0);
 	/* ... and nothing was made through it */
 	{
 		char made[4200];
@@ -678,7 +661,7 @@ static void t_cpu_values_walk(void)
 
 	ft->fake.walk_only = 1;
 	CHECK_INT(lve_host_create(&ft->host, 25), 0);
-	CHECK_INT(setup(&ft->host, 25, 20, 300), 0);
+	CHECK_INT(lve_host_setup(&ft->host, 25, 20, 300), 0);
 	CHECK_STR(fake_value(ft, LVE_CTRL_CPU, 25, "cpu.cfs_quota_us"), "20000");
 	CHECK_STR(fake_value(ft, LVE_CTRL_IO, 25, "blkio.bfq.weight"), "300");
 	CHECK_INT(lve_host_destroy(&ft->host, 25), 0);
