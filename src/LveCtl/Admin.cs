@@ -30,9 +30,9 @@ public static class Admin
         uint? uid = Accounts.IsValidName(user) ? Accounts.Uid(user) : null;
         if (uid == null)
             throw new CtlFailure(ExitCode.Usage, "set-user", "no user '" + user + "'");
-        if (uid == 0 || uid > LveId.Max)
+        if (uid == 0 || uid > IdNumber.Max)
             throw new CtlFailure(ExitCode.Usage, "set-user", "user '" + user + "' has uid " +
-                uid.Value.ToString(CultureInfo.InvariantCulture) + ", which is no LVE id (1.." + LveId.Text(LveId.Max) + ")");
+                uid.Value.ToString(CultureInfo.InvariantCulture) + ", which is no LVE id (1.." + LveId.Text(IdNumber.Max) + ")");
         return uid.Value;
     }
 

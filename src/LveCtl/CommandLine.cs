@@ -276,7 +276,7 @@ public static class CommandLine
         argument.Validators.Add(r =>
         {
             string text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
-            if (!LveId.TryParse(text, out _))
+            if (!IdNumber.TryParse(text, out _))
                 r.AddError("'" + text + "' is " + LveId.Problem(text));
         });
         return argument;
@@ -288,7 +288,7 @@ public static class CommandLine
         argument.Validators.Add(r =>
         {
             foreach (Token t in r.Tokens)
-                if (!LveId.TryParse(t.Value, out _))
+                if (!IdNumber.TryParse(t.Value, out _))
                     r.AddError("'" + t.Value + "' is " + LveId.Problem(t.Value));
         });
         return argument;
@@ -296,14 +296,14 @@ public static class CommandLine
 
     private static uint Id(ParseResult r, Argument<string> argument)
     {
-        LveId.TryParse(r.GetValue(argument)!, out uint id);
+        IdNumber.TryParse(r.GetValue(argument)!, out uint id);
         return id;
     }
 
     private static List<uint> Ids(ParseResult r, Argument<string[]> argument) =>
         (r.GetValue(argument) ?? []).Select(t =>
         {
-            LveId.TryParse(t, out uint id);
+            IdNumber.TryParse(t, out uint id);
             return id;
         }).Distinct().ToList();
 

@@ -152,7 +152,7 @@ public sealed class ConfigDocument
                 else if (name.StartsWith("lve ", StringComparison.Ordinal))
                 {
                     string id = name[4..];
-                    if (!LveId.TryParse(id, out uint lveId))
+                    if (!IdNumber.TryParse(id, out uint lveId))
                         throw new ConfigSyntaxException(number, "[lve " + id + "]: " + LveId.Problem(id));
                     section = new Section(SectionKind.Lve, lveId, i);
                     name = "lve " + LveId.Text(lveId);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 using FluentAssertions;
-using LveRun;
+using Lve.Interop;
 using Xunit;
 
 namespace Lve.Tests;

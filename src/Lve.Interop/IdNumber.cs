@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-namespace LveRun;
+namespace Lve.Interop;
 
 /// <summary>
 /// The one accepted spelling of an LVE id, uid or gid: ASCII digits only, no
