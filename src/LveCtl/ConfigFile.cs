@@ -81,53 +81,38 @@ public sealed class ConfigFile : IDisposable
 
     private static ConfigFile Load(string path, int lockFd)
     {
-        int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC | Libc.O_NONBLOCK | Libc.O_NOCTTY);
-        if (fd == -Errno.ENOENT)
-            return new ConfigFile(path, ConfigDocument.Empty, false, 0x1a4) { lockFd = lockFd }; // 0644
-        if (fd < 0)
-            throw Unusable(path, fd == -Errno.ELOOP ? "a symbolic link (lvectl uses only a regular file)" : Errno.Describe(-fd));
+        const string rootAlone = " (lvectl and liblve use it only when root alone can write it";
+        switch (RootOnlyFile.Read(path, MaxSize, out ReadOnlyMemory<byte> content, out uint mode, out string problem))
+        {
+            case RootOnlyFault.None:
+                break;
+            case RootOnlyFault.Missing:
+                return new ConfigFile(path, ConfigDocument.Empty, false, 0x1a4) { lockFd = lockFd }; // 0644
+            case RootOnlyFault.Link:
+                throw Unusable(path, problem + " (lvectl uses only a regular file)");
+            case RootOnlyFault.Owner:
+                throw Unusable(path, problem + rootAlone + ")");
+            case RootOnlyFault.Writable:
+                throw Unusable(path, problem + rootAlone + ": chmod go-w)");
+            default:
+                throw Unusable(path, problem);
+        }
+        string text;
         try
         {
-            int error = Libc.FstatxOwnerMode(fd, out Statx st);
-            if (error != 0)
-                throw Unusable(path, "fstat: " + Errno.Describe(error));
-            if (!st.IsRegularFile)
-                throw Unusable(path, "not a regular file");
-            if (st.stx_uid != 0)
-                throw Unusable(path, "owned by uid " + st.stx_uid.ToString(CultureInfo.InvariantCulture) +
-                    ", not root (lvectl and liblve use it only when root alone can write it)");
-            if ((st.stx_mode & 0x12) != 0) // 022
-                throw Unusable(path, ((st.stx_mode & 0x10) != 0 ? "group-writable" : "world-writable") +
-                    " (lvectl and liblve use it only when root alone can write it: chmod go-w)");
-            byte[] buffer = new byte[MaxSize + 1];
-            int n = Libc.ReadFully(fd, buffer);
-            if (n < 0)
-                throw Unusable(path, "read: " + Errno.Describe(-n));
-            if (n > MaxSize)
-                throw Unusable(path, "larger than " + MaxSize.ToString(CultureInfo.InvariantCulture) + " bytes");
-            string text;
-            try
-            {
-                text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(buffer, 0, n);
-            }
-            catch (DecoderFallbackException)
-            {
-                throw Unusable(path, "not valid UTF-8");
-            }
-            ConfigDocument document;
-            try
-            {
-                document = ConfigDocument.Parse(text);
-            }
-            catch (ConfigSyntaxException e)
-            {
-                throw new CtlFailure(ExitCode.Usage, path, e.Message);
-            }
-            return new ConfigFile(path, document, true, (uint)(st.stx_mode & 0xfff)) { lockFd = lockFd };
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(content.Span);
         }
-        finally
+        catch (DecoderFallbackException)
         {
-            Libc.Close(fd);
+            throw Unusable(path, "not valid UTF-8");
+        }
+        try
+        {
+            return new ConfigFile(path, ConfigDocument.Parse(text), true, mode) { lockFd = lockFd };
+        }
+        catch (ConfigSyntaxException e)
+        {
+            throw new CtlFailure(ExitCode.Usage, path, e.Message);
         }
     }
 

@@ -107,44 +107,19 @@ public sealed record Configuration(uint MinUid, IReadOnlyList<uint> TrustedCalle
     public bool IsTrusted(uint uid) => ((IList<uint>)TrustedCallers).Contains(uid);
 
     /// <summary>
-    /// Read <paramref name="path"/>.  It is opened O_NOFOLLOW (a symlink is
-    /// refused), then checked on the open file (fstat, no race): a regular
-    /// file, owned by root, neither group- nor world-writable.
+    /// Read <paramref name="path"/> as <see cref="RootOnlyFile"/> does: no
+    /// symlink, a regular file, owned by root, neither group- nor
+    /// world-writable, checked on the open file.
     /// </summary>
     public static ConfigurationFile Load(string path)
     {
-        int fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC | Libc.O_NONBLOCK | Libc.O_NOCTTY);
-        if (fd == -Errno.ENOENT)
+        RootOnlyFault fault = RootOnlyFile.Read(path, MaxSize, out ReadOnlyMemory<byte> content, out _, out string problem);
+        if (fault == RootOnlyFault.Missing)
             return new ConfigurationFile(path, Defaults, null);
-        if (fd < 0)
-            return Invalid(path, fd == -Errno.ELOOP ? "a symbolic link" : Errno.Describe(-fd));
-        try
-        {
-            int error = Libc.FstatxOwnerMode(fd, out Statx st);
-            if (error != 0)
-                return Invalid(path, "fstat: " + Errno.Describe(error));
-            if (!st.IsRegularFile)
-                return Invalid(path, "not a regular file");
-            if (st.stx_uid != 0)
-                return Invalid(path, "owned by uid " + Text(st.stx_uid) + ", not root");
-            if ((st.stx_mode & 0x10) != 0) // 020
-                return Invalid(path, "group-writable");
-            if ((st.stx_mode & 0x2) != 0) // 002
-                return Invalid(path, "world-writable");
-
-            byte[] buffer = new byte[MaxSize + 1];
-            int n = Libc.ReadFully(fd, buffer);
-            if (n < 0)
-                return Invalid(path, "read: " + Errno.Describe(-n));
-            if (n > MaxSize)
-                return Invalid(path, "larger than " + Text(MaxSize) + " bytes");
-            var (configuration, problem) = Parse(buffer.AsSpan(0, n), ResolveUser, ResolveGroup);
-            return new ConfigurationFile(path, configuration ?? Defaults, problem);
-        }
-        finally
-        {
-            Libc.Close(fd);
-        }
+        if (fault != RootOnlyFault.None)
+            return Invalid(path, problem);
+        var (configuration, parseProblem) = Parse(content.Span, ResolveUser, ResolveGroup);
+        return new ConfigurationFile(path, configuration ?? Defaults, parseProblem);
     }
 
     private static ConfigurationFile Invalid(string path, string problem) => new(path, Defaults, problem);
