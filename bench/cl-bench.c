@@ -42,26 +42,12 @@
 #include "lve-ctl.h"
 #include "lve/lve-ctl.h"
 #include "../tests/native/cgtree.h"
+#include "bench.h"
 
 #define LVE_ID 1001
 
 static struct cg_view view;
 static char parent[64];
-
-static double now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static double base_p50, base_p99;
 
